@@ -1,0 +1,88 @@
+// Shape checks and parameter storage shared by a network and its gradient (not public API).
+#pragma once
+
+#include <array>
+#include <concepts>
+#include <cstddef>
+#include <tuple>
+
+#include "fixnet/layers/dense.hpp"
+
+namespace fixnet::detail {
+
+// Bound layer types of a spec list: each layer's input width is the previous one's output width.
+template <class T, std::size_t In, class... Specs>
+struct bind_layers {
+    using type = std::tuple<>;
+};
+template <class T, std::size_t In, class S, class... Rest>
+struct bind_layers<T, In, S, Rest...> {
+    using type = decltype(std::tuple_cat(
+        std::declval<std::tuple<dense_layer<T, In, S::output_size, typename S::activation_type>>>(),
+        std::declval<typename bind_layers<T, S::output_size, Rest...>::type>()));
+};
+
+// Checked here, once, with messages that name the problem; when a check fails the storage
+// becomes empty so that the compiler reports the static_assert and not pages of follow-up errors.
+template <class T, std::size_t In, class... Specs>
+struct shape_check {
+    static_assert(std::floating_point<T>, "fixnet::network<T, In, Layers...>: T must be float or double (a floating-point type)");
+    static_assert(In > 0, "fixnet::network<T, In, Layers...>: the input width In must be at least 1");
+    static_assert(sizeof...(Specs) > 0, "fixnet::network<T, In, Layers...>: a network needs at least one layer");
+    static_assert((LayerSpec<Specs> && ...),
+                  "fixnet::network<T, In, Layers...>: every layer must be a layer spec such as fixnet::dense<Out, Activation>");
+    static constexpr bool ok = std::floating_point<T> && In > 0 && sizeof...(Specs) > 0 && (LayerSpec<Specs> && ...);
+};
+
+template <class T, std::size_t In, class... Specs>
+using layers_tuple = typename std::conditional_t<shape_check<T, In, Specs...>::ok, bind_layers<T, In, Specs...>,
+                                                 bind_layers<float, 1>>::type;
+
+template <class Tuple>
+struct tuple_parameter_count;
+template <class... Layers>
+struct tuple_parameter_count<std::tuple<Layers...>> {
+    static constexpr std::size_t value = (std::size_t{0} + ... + Layers::parameter_count);
+};
+
+/// The parameters of every layer of a network, with its shape members and layer<L>() accessors.
+/// Base of both basic_network and gradient, so that a gradient has the same shape and accessors.
+template <class T, std::size_t In, class... Specs>
+struct layer_stack {
+    using value_type = T;
+    using layers_type = layers_tuple<T, In, Specs...>;
+    template <std::size_t L>
+    using layer_type = std::tuple_element_t<L, layers_type>;
+
+    static constexpr std::size_t input_size = In;
+    static constexpr std::size_t layer_count = sizeof...(Specs);
+    static constexpr std::size_t output_size = [] {
+        std::size_t n = In;
+        ((n = Specs::output_size), ...);
+        return n;
+    }();
+    static constexpr std::size_t parameter_count = tuple_parameter_count<layers_type>::value;
+
+    using input_type = std::array<T, In>;
+    using output_type = std::array<T, output_size>;
+
+    /// Layer L's parameters (weight(o, i), bias(o)); layers count from 0 at the input side.
+    template <std::size_t L>
+    [[nodiscard]] constexpr layer_type<L>& layer() noexcept {
+        static_assert(L < layer_count, "fixnet: layer<L>(): L is past the last layer");
+        return std::get<L>(layers);
+    }
+    template <std::size_t L>
+    [[nodiscard]] constexpr const layer_type<L>& layer() const noexcept {
+        static_assert(L < layer_count, "fixnet: layer<L>(): L is past the last layer");
+        return std::get<L>(layers);
+    }
+
+    /// All layers, in order. Public so that a network stays an aggregate-like literal type that
+    /// can be a constexpr object (weights in flash); use layer<L>() in ordinary code.
+    layers_type layers{};
+
+    friend constexpr bool operator==(const layer_stack&, const layer_stack&) = default;
+};
+
+}  // namespace fixnet::detail

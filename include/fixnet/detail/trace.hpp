@@ -1,0 +1,60 @@
+// The activations of one forward pass, kept on the caller's stack for backpropagation.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <tuple>
+#include <utility>
+
+#include "fixnet/detail/static_for.hpp"
+#include "fixnet/kernels/dispatch.hpp"
+
+namespace fixnet::detail {
+
+template <class Net, class Seq = std::make_index_sequence<Net::layer_count>>
+struct trace;
+
+/// a<0> is the input and a<L + 1> the output of layer L; z<L> holds layer L's pre-activations,
+/// and is overwritten in place by layer L's delta (dE/dz) as the backward pass reaches it.
+template <class Net, std::size_t... L>
+struct trace<Net, std::index_sequence<L...>> {
+    using T = typename Net::value_type;
+    using B = typename Net::backend_type;
+    static constexpr std::size_t last = Net::layer_count - 1;
+
+    std::tuple<typename Net::input_type, std::array<T, Net::template layer_type<L>::output_size>...> a{};
+    std::tuple<std::array<T, Net::template layer_type<L>::output_size>...> z{};
+
+    constexpr void run_forward(const Net& net, const typename Net::input_type& x) noexcept {
+        std::get<0>(a) = x;
+        static_for<Net::layer_count>([&](auto l) {
+            dense_forward<B>(net.template layer<l>(), std::get<l>(a), std::get<l + 1>(a), &std::get<l>(z));
+        });
+    }
+
+    /// Returns the loss of the output and turns z<last> into the output layer's delta.
+    template <class Loss>
+    constexpr T output_delta(const typename Net::output_type& target) noexcept {
+        using A = typename Net::template layer_type<last>::activation_type;
+        auto const& out = std::get<last + 1>(a);
+        auto& d = std::get<last>(z);
+        for (std::size_t o = 0; o < Net::output_size; ++o)
+            d[o] = Loss::gradient(out, target, o) * A::derivative(d[o], out[o]);
+        return Loss::value(out, target);
+    }
+
+    /// Turns z<Lc - 1> into layer (Lc - 1)'s delta from layer Lc's delta and weights:
+    /// delta_prev[i] = (sum_o w(o, i) delta[o]) * act'(z_prev[i], a_prev[i]).
+    template <std::size_t Lc, class Layer>
+    constexpr void propagate(const Layer& layer) noexcept {
+        static_assert(Lc > 0);
+        using A = typename Net::template layer_type<Lc - 1>::activation_type;
+        auto& zp = std::get<Lc - 1>(z);
+        auto const& ap = std::get<Lc>(a);
+        std::array<T, Layer::input_size> back{};
+        dense_backward_input<B>(layer, std::get<Lc>(z), back);
+        for (std::size_t i = 0; i < Layer::input_size; ++i) zp[i] = back[i] * A::derivative(zp[i], ap[i]);
+    }
+};
+
+}  // namespace fixnet::detail

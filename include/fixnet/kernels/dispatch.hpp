@@ -1,0 +1,53 @@
+// Chooses, per call, between the scalar and the SIMD kernels according to the backend tag.
+#pragma once
+
+#include <type_traits>
+
+#include "fixnet/backend.hpp"
+#include "fixnet/config.hpp"
+#include "fixnet/kernels/scalar/dense.hpp"
+
+#if FIXNET_HAS_SIMD
+#include "fixnet/kernels/simd/dense.hpp"
+#else
+namespace fixnet::kernels {
+namespace simd = scalar;  // no xsimd architecture: simd_backend computes with the scalar kernels
+}
+#endif
+
+namespace fixnet::detail {
+
+// Each wrapper takes the SIMD kernel only at run time and only for simd_backend: constant
+// evaluation always runs the constexpr scalar kernel, which is the specification.
+#define FIXNET_DETAIL_DISPATCH(kernel)                                                    \
+    template <Backend B, class... Args>                                                   \
+    constexpr void kernel(Args&&... args) noexcept {                                      \
+        if constexpr (B::uses_simd) {                                                     \
+            if (!std::is_constant_evaluated()) return kernels::simd::kernel(args...);     \
+        }                                                                                 \
+        kernels::scalar::kernel(args...);                                                 \
+    }
+
+FIXNET_DETAIL_DISPATCH(dense_forward)
+FIXNET_DETAIL_DISPATCH(dense_backward_input)
+FIXNET_DETAIL_DISPATCH(dense_accumulate_gradient)
+FIXNET_DETAIL_DISPATCH(dense_sgd_step)
+FIXNET_DETAIL_DISPATCH(sgd_update)
+
+#undef FIXNET_DETAIL_DISPATCH
+
+}  // namespace fixnet::detail
+
+namespace fixnet {
+
+/// Name of the xsimd architecture simd_backend computes with, e.g. "fma3<avx2>", "neon64",
+/// or "none (scalar)" where xsimd has no architecture for this target.
+[[nodiscard]] constexpr const char* simd_arch_name() noexcept {
+#if FIXNET_HAS_SIMD
+    return xsimd::default_arch::name();
+#else
+    return "none (scalar)";
+#endif
+}
+
+}  // namespace fixnet

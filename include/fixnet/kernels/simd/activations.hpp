@@ -4,7 +4,7 @@
 #include <array>
 #include <cstddef>
 
-#include <xsimd/xsimd.hpp>
+#include "fixnet/kernels/simd/xsimd.hpp"
 
 #include "fixnet/activations/sigmoid.hpp"
 

@@ -6,7 +6,7 @@
 #include <array>
 #include <cstddef>
 
-#include <xsimd/xsimd.hpp>
+#include "fixnet/kernels/simd/xsimd.hpp"
 
 #include "fixnet/kernels/simd/activations.hpp"
 #include "fixnet/layers/dense.hpp"
@@ -30,10 +30,40 @@ inline constexpr std::size_t padded(std::size_t n) noexcept {
     return (n + lanes<T> - 1) / lanes<T> * lanes<T>;
 }
 
-/// a = act(W x + b); z = W x + b when `z` is not null. The sum per neuron is a fused
-/// multiply-add chain over inputs in order, one batch of neurons at a time; the last
-/// (Out mod lanes) neurons are summed by scalar code, then every neuron's activation is taken in
-/// whole batches on a padded scratch buffer (one vector exp per batch, tails included).
+/// Batches of neurons [B0, B0 + K) of W x + b, summed over all inputs with K accumulators held
+/// in registers: K independent fused multiply-add chains hide the FMA latency that one chain
+/// per batch would expose (measured 2.5x slower on 784-128-10), and each weight is loaded once.
+template <std::size_t B0, std::size_t K, class T, std::size_t In, std::size_t Out, class A>
+inline void dense_forward_block(const dense_layer<T, In, Out, A>& l, const std::array<T, In>& x, T* s) noexcept {
+    using B = batch<T>;
+    constexpr std::size_t N = lanes<T>;
+    std::array<B, K> acc;
+    for (std::size_t k = 0; k < K; ++k) acc[k] = B::load_unaligned(l.biases.data() + (B0 + k) * N);
+    const T* w = l.weights.data() + B0 * N;
+    for (std::size_t i = 0; i < In; ++i, w += Out) {
+        B const xi(x[i]);
+        for (std::size_t k = 0; k < K; ++k) acc[k] = xsimd::fma(B::load_unaligned(w + k * N), xi, acc[k]);
+    }
+    for (std::size_t k = 0; k < K; ++k) acc[k].store_aligned(s + (B0 + k) * N);
+}
+
+/// Register blocks of up to 8 batches (16 vector registers of x86-64 hold 8 accumulators, their
+/// weights and the broadcast input), unrolled at compile time over all Out / lanes full batches.
+template <std::size_t B0, class T, std::size_t In, std::size_t Out, class A>
+inline void dense_forward_blocks(const dense_layer<T, In, Out, A>& l, const std::array<T, In>& x, T* s) noexcept {
+    constexpr std::size_t batches = Out / lanes<T>;
+    if constexpr (B0 < batches) {
+        constexpr std::size_t K = batches - B0 < 8 ? batches - B0 : 8;
+        dense_forward_block<B0, K>(l, x, s);
+        dense_forward_blocks<B0 + K>(l, x, s);
+    }
+}
+
+/// a = act(W x + b); z = W x + b when `z` is not null. Each neuron's sum is a fused multiply-add
+/// chain over the inputs in order, for whole batches of neurons in register blocks; the last
+/// (Out mod lanes) neurons are summed input-outer by scalar code with compile-time bounds, which
+/// the compiler may vectorise with narrower registers. Every activation is then taken in whole
+/// batches on a padded scratch buffer (one vector exp per batch, tails included).
 template <class T, std::size_t In, std::size_t Out, class A>
 inline void dense_forward(const dense_layer<T, In, Out, A>& l, const std::array<T, In>& x,
                           std::array<T, Out>& a, std::array<T, Out>* z = nullptr) noexcept {
@@ -42,16 +72,12 @@ inline void dense_forward(const dense_layer<T, In, Out, A>& l, const std::array<
     constexpr std::size_t full = Out / N * N;
     constexpr std::size_t P = padded<T>(Out);
     alignas(alignment<T>) std::array<T, P> s{};
-    const T* w = l.weights.data();
-    for (std::size_t o = 0; o < full; o += N) {
-        B acc = B::load_unaligned(l.biases.data() + o);
-        for (std::size_t i = 0; i < In; ++i) acc = xsimd::fma(B::load_unaligned(w + i * Out + o), B(x[i]), acc);
-        acc.store_aligned(s.data() + o);
-    }
-    for (std::size_t o = full; o < Out; ++o) {
-        T acc = l.biases[o];
-        for (std::size_t i = 0; i < In; ++i) acc += w[i * Out + o] * x[i];
-        s[o] = acc;
+    dense_forward_blocks<0>(l, x, s.data());
+    if constexpr (full < Out) {
+        const T* w = l.weights.data();
+        for (std::size_t o = full; o < Out; ++o) s[o] = l.biases[o];
+        for (std::size_t i = 0; i < In; ++i)
+            for (std::size_t o = full; o < Out; ++o) s[o] += w[i * Out + o] * x[i];
     }
     if (z != nullptr) std::copy_n(s.begin(), Out, z->begin());
     for (std::size_t o = 0; o < P; o += N) activate<A>(B::load_aligned(s.data() + o)).store_aligned(s.data() + o);

@@ -1,0 +1,6 @@
+// Benchmarks of the 32-32-32 shape (one translation unit per shape keeps compiles short).
+#include "bench_common.hpp"
+
+namespace {
+int const registered = fixnet_bench::register_shape<fixnet_bench::shape<float,32,32,32>>();
+}  // namespace

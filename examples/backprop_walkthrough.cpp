@@ -14,6 +14,8 @@
 
 #include <fixnet/fixnet.hpp>
 
+#include "article_reference.hpp"  // tests/generated/, written by scripts/gen_article_reference.py
+
 namespace {
 
 // The article's network: 2 inputs, a hidden layer of 2 sigmoid neurons (h1, h2) and an output
@@ -28,26 +30,9 @@ constexpr net_t::input_type x{0.05, 0.10};
 constexpr net_t::output_type target{0.01, 0.99};
 constexpr net_t::output_type target_in_text{0.01, 0.22};
 
-// Reference values: seed-worked-example.md, computed independently of fixnet in IEEE double.
-// Full digits, as scripts/gen_article_reference.py generates them for the tests
-// (tests/generated/article_reference.hpp); copied so that this file stands on its own.
-namespace ref {
-constexpr std::array<double, 2> out_h{0.5932699921071872, 0.596884378259767};
-constexpr std::array<double, 2> out_o{0.7513650695523157, 0.7729284653214625};
-constexpr double e_total = 0.2983711087600027;
-constexpr std::array<double, 8> grad{0.0004385677344743465, 0.000877135468948693,  0.0004977127352608599,
-                                     0.0009954254705217198, 0.08216704056423077,   0.08266762784753325,
-                                     -0.02260254047747507,  -0.022740242215978222};
-constexpr std::array<double, 8> w_after{0.1497807161327628,  0.19956143226552567, 0.24975114363236958,
-                                        0.29950228726473915, 0.35891647971788465, 0.4086661860762334,
-                                        0.5113012702387375,  0.5613701211079891};
-constexpr double e_10k_fixed = 3.510187782978859e-05;
-constexpr std::array<double, 2> out_10k_fixed{0.01591362044355068, 0.9840642735146238};
-constexpr double e_10k_learned = 2.4475622359322627e-06;
-constexpr std::array<double, 2> out_10k_learned{0.011587527390870093, 0.9884589350256716};
-constexpr double w7_t2_022 = 0.47121320389362825;  // after one step with the text's T2 = 0.22
-constexpr double w8_t2_022 = 0.5210378257376315;
-}  // namespace ref
+// Reference values: seed-worked-example.md, computed independently of fixnet in IEEE double,
+// with full digits as scripts/gen_article_reference.py generates them (the tests read them too).
+namespace ref = article_reference;
 
 // What the article itself prints after one step (w5..w8; it prints no w1..w4). It truncates to
 // 3-4 digits, and its w5 = 0.3595 is a slip: 0.40 - 0.5 * 0.08216704 = 0.35891648.
@@ -286,27 +271,27 @@ int main() {
     compare("out_h2", out_h[1], ref::out_h[1]);
     compare("out_o1", out_o[0], ref::out_o[0]);
     compare("out_o2", out_o[1], ref::out_o[1]);
-    compare("E_total", e_total, ref::e_total);
+    compare("E_total", e_total, ref::e_total[0]);
     char name[32];
     for (std::size_t k = 0; k < 8; ++k) {
         std::snprintf(name, sizeof name, "dE/dw%zu", k + 1);
-        compare(name, grad[k], ref::grad[k]);
+        compare(name, grad[k], ref::grad_w[k]);
     }
     for (std::size_t k = 0; k < 8; ++k) {
         std::snprintf(name, sizeof name, "w%zu after one step", k + 1);
-        compare(name, w_after[k], ref::w_after[k]);
+        compare(name, w_after[k], ref::w_after_step[k]);
     }
     compare_printed("w6 (article prints)", w_after[5], 0.4086, 1e-4);
     compare_printed("w7 (article prints)", w_after[6], 0.511, 1e-3);
     compare_printed("w8 (article prints)", w_after[7], 0.561, 1e-3);
-    compare("w7 if T2 = 0.22", w_022[6], ref::w7_t2_022);
-    compare("w8 if T2 = 0.22", w_022[7], ref::w8_t2_022);
-    compare("E_total 10k, b fixed", fixnet::loss(fixed, x, target), ref::e_10k_fixed);
-    compare("out_o1 10k, b fixed", out_fixed[0], ref::out_10k_fixed[0]);
-    compare("out_o2 10k, b fixed", out_fixed[1], ref::out_10k_fixed[1]);
-    compare("E_total 10k, b learned", fixnet::loss(learned, x, target), ref::e_10k_learned);
-    compare("out_o1 10k, b learned", out_learned[0], ref::out_10k_learned[0]);
-    compare("out_o2 10k, b learned", out_learned[1], ref::out_10k_learned[1]);
+    compare("w7 if T2 = 0.22", w_022[6], ref::w_after_step_t2_022[6]);
+    compare("w8 if T2 = 0.22", w_022[7], ref::w_after_step_t2_022[7]);
+    compare("E_total 10k, b fixed", fixnet::loss(fixed, x, target), ref::e_10k_fixed_biases[0]);
+    compare("out_o1 10k, b fixed", out_fixed[0], ref::out_10k_fixed_biases[0]);
+    compare("out_o2 10k, b fixed", out_fixed[1], ref::out_10k_fixed_biases[1]);
+    compare("E_total 10k, b learned", fixnet::loss(learned, x, target), ref::e_10k_learned_biases[0]);
+    compare("out_o1 10k, b learned", out_learned[0], ref::out_10k_learned_biases[0]);
+    compare("out_o2 10k, b learned", out_learned[1], ref::out_10k_learned_biases[1]);
 
     if (failures != 0) {
         std::printf("FAILED: %d value(s) do not match.\n", failures);

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Regenerates tests/generated/article_reference.hpp: the article's worked example in IEEE double.
 
+The tests and examples/backprop_walkthrough.cpp both read it.
+
 The numbers come from a direct transcription of the article's formulas (below), computed with
 Python floats (IEEE double, the platform's exp), and are checked against the values published in
 the project's reference (seed-worked-example.md) before anything is written. Never edit the
@@ -112,13 +114,13 @@ def main():
         "",
         "#include <array>",
         "",
-        "namespace fixnet_test::article {",
+        "namespace article_reference {",
         "",
     ]
     for name, vals in values.items():
         body = ", ".join(repr(float(v)) for v in vals)
         lines.append(f"inline constexpr std::array<double, {len(vals)}> {name}{{{body}}};")
-    lines += ["", "}  // namespace fixnet_test::article", ""]
+    lines += ["", "}  // namespace article_reference", ""]
     out = pathlib.Path(__file__).resolve().parent.parent / "tests" / "generated" / "article_reference.hpp"
     out.write_text("\n".join(lines))
     print(f"wrote {out}")

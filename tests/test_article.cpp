@@ -6,7 +6,7 @@
 #include "article_network.hpp"
 #include "generated/article_reference.hpp"
 
-namespace ref = fixnet_test::article;
+namespace ref = article_reference;
 using fixnet_test::article_input;
 using fixnet_test::article_network;
 using fixnet_test::article_target;

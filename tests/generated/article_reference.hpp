@@ -4,7 +4,7 @@
 
 #include <array>
 
-namespace fixnet_test::article {
+namespace article_reference {
 
 inline constexpr std::array<double, 2> net_h{0.3775, 0.39249999999999996};
 inline constexpr std::array<double, 2> out_h{0.5932699921071872, 0.596884378259767};
@@ -23,4 +23,4 @@ inline constexpr std::array<double, 1> e_t2_022{0.42767602705752894};
 inline constexpr std::array<double, 8> w_after_step_t2_022{0.14937309064423898, 0.19874618128847796, 0.24930403272844767, 0.29860806545689533, 0.35891647971788465, 0.4086661860762334, 0.47121320389362825, 0.5210378257376315};
 inline constexpr std::array<double, 1> e_10k_fixed_biases_t2_022{1.831775841538595e-05};
 
-}  // namespace fixnet_test::article
+}  // namespace article_reference

@@ -199,6 +199,7 @@ void bm_forward_batch(benchmark::State& st) {
         }
     }
     st.SetItemsProcessed(st.iterations() * static_cast<std::int64_t>(S::samples));
+    st.counters["samples"] = static_cast<double>(S::samples);  // per-sample time = time / samples
 }
 
 /// Registers every operation and implementation of shape S, named op/impl/type/shape.

@@ -31,15 +31,19 @@ constexpr typename Net::value_type backprop(const Net& net, const typename Net::
                                             const typename Net::output_type& target, G& g) noexcept {
     static_assert(std::is_same_v<G, typename Net::gradient_type>,
                   "fixnet::backprop: the gradient's shape or type does not match the network (use Net::gradient_type)");
-    using B = typename Net::backend_type;
-    detail::trace<Net> tr;
-    tr.run_forward(net, x);
-    auto const e = tr.template output_delta<L>(target);
-    detail::static_for_reverse<Net::layer_count>([&](auto l) {
-        detail::dense_accumulate_gradient<B>(g.template layer<l>(), std::get<l>(tr.a), std::get<l>(tr.z));
-        if constexpr (l > 0) tr.template propagate<l>(net.template layer<l>());
-    });
-    return e;
+    if constexpr (!std::is_same_v<G, typename Net::gradient_type>) {
+        return {};  // only the static_assert above is reported, not errors from the body
+    } else {
+        using B = typename Net::backend_type;
+        detail::trace<Net> tr;
+        tr.run_forward(net, x);
+        auto const e = tr.template output_delta<L>(target);
+        detail::static_for_reverse<Net::layer_count>([&](auto l) {
+            detail::dense_accumulate_gradient<B>(g.template layer<l>(), std::get<l>(tr.a), std::get<l>(tr.z));
+            if constexpr (l > 0) tr.template propagate<l>(net.template layer<l>());
+        });
+        return e;
+    }
 }
 
 /// One on-line SGD step on one sample (the article's step): forward, backprop and update,
@@ -80,18 +84,21 @@ template <Loss L = half_squared_error, Network Net, class U, std::size_t N, std:
 constexpr auto loss(const Net&, const std::array<U, N>&, const std::array<U, M>&) noexcept {
     static_assert(N == Net::input_size, "fixnet::loss: the input's width does not match the network's input_size");
     static_assert(M == Net::output_size, "fixnet::loss: the target's width does not match the network's output_size");
+    return typename Net::value_type{};  // keeps `T e = loss(...)` from adding a second error
 }
 template <Loss L = half_squared_error, Network Net, class U, std::size_t N, std::size_t M, class G>
     requires(N != std::remove_cvref_t<Net>::input_size || M != std::remove_cvref_t<Net>::output_size)
 constexpr auto backprop(const Net&, const std::array<U, N>&, const std::array<U, M>&, G&) noexcept {
     static_assert(N == Net::input_size, "fixnet::backprop: the input's width does not match the network's input_size");
     static_assert(M == Net::output_size, "fixnet::backprop: the target's width does not match the network's output_size");
+    return typename Net::value_type{};
 }
 template <Loss L = half_squared_error, Network Net, class U, std::size_t N, std::size_t M, class O>
     requires(N != std::remove_cvref_t<Net>::input_size || M != std::remove_cvref_t<Net>::output_size)
 constexpr auto train_step(Net&, const std::array<U, N>&, const std::array<U, M>&, const O&) noexcept {
     static_assert(N == Net::input_size, "fixnet::train_step: the input's width does not match the network's input_size");
     static_assert(M == Net::output_size, "fixnet::train_step: the target's width does not match the network's output_size");
+    return typename Net::value_type{};
 }
 
 }  // namespace fixnet

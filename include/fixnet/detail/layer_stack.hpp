@@ -34,9 +34,14 @@ struct shape_check {
     static constexpr bool ok = std::floating_point<T> && In > 0 && sizeof...(Specs) > 0 && (LayerSpec<Specs> && ...);
 };
 
+// Stand-in storage once a shape check has failed: one tiny layer, so shape members still exist.
+struct failed_shape {
+    using type = std::tuple<dense_layer<float, 1, 1, void>>;
+};
+
 template <class T, std::size_t In, class... Specs>
 using layers_tuple = typename std::conditional_t<shape_check<T, In, Specs...>::ok, bind_layers<T, In, Specs...>,
-                                                 bind_layers<float, 1>>::type;
+                                                 failed_shape>::type;
 
 template <class Tuple>
 struct tuple_parameter_count;
@@ -56,26 +61,25 @@ struct layer_stack {
 
     static constexpr std::size_t input_size = In;
     static constexpr std::size_t layer_count = sizeof...(Specs);
-    static constexpr std::size_t output_size = [] {
-        std::size_t n = In;
-        ((n = Specs::output_size), ...);
-        return n;
-    }();
+    static constexpr std::size_t output_size =
+        std::tuple_element_t<std::tuple_size_v<layers_type> - 1, layers_type>::output_size;
     static constexpr std::size_t parameter_count = tuple_parameter_count<layers_type>::value;
 
     using input_type = std::array<T, In>;
     using output_type = std::array<T, output_size>;
 
     /// Layer L's parameters (weight(o, i), bias(o)); layers count from 0 at the input side.
+    /// (The return type is deduced and the index clamped so that an L past the end reports this
+    /// static_assert, not std::tuple's own error first.)
     template <std::size_t L>
-    [[nodiscard]] constexpr layer_type<L>& layer() noexcept {
+    [[nodiscard]] constexpr auto& layer() noexcept {
         static_assert(L < layer_count, "fixnet: layer<L>(): L is past the last layer");
-        return std::get<L>(layers);
+        return std::get<(L < layer_count ? L : 0)>(layers);
     }
     template <std::size_t L>
-    [[nodiscard]] constexpr const layer_type<L>& layer() const noexcept {
+    [[nodiscard]] constexpr const auto& layer() const noexcept {
         static_assert(L < layer_count, "fixnet: layer<L>(): L is past the last layer");
-        return std::get<L>(layers);
+        return std::get<(L < layer_count ? L : 0)>(layers);
     }
 
     /// All layers, in order. Public so that a network stays an aggregate-like literal type that

@@ -20,8 +20,14 @@ template <>
 struct batch_activation<sigmoid> {
     template <class B>
     static B value(const B& z) noexcept {
-        // xsimd's exp overflows to +inf for z < -88 (float): 1 / inf = 0, as in the scalar path.
-        return B(typename B::value_type(1)) / (B(typename B::value_type(1)) + xsimd::exp(-z));
+        using T = typename B::value_type;
+        // Beyond +-limit e^-z is already 0 or +inf (so the result is exactly 1 or 0, as in the
+        // scalar path); clamping there keeps xsimd's exp from converting out-of-range values to
+        // integers (undefined behaviour in its SSE2 fallback, seen with z = -1e30). A NaN stays
+        // NaN, as in the scalar path (clip alone would turn it into a bound on x86).
+        constexpr T limit = sizeof(T) == 4 ? T(200) : T(1000);
+        B const zc = xsimd::select(xsimd::isnan(z), z, xsimd::clip(z, B(-limit), B(limit)));
+        return B(T(1)) / (B(T(1)) + xsimd::exp(-zc));
     }
 };
 

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <type_traits>
+#include <utility>
 
 #include "fixnet/kernels/simd/xsimd.hpp"
 
@@ -14,7 +16,7 @@
 namespace fixnet::kernels::simd {
 
 template <class T>
-using batch = xsimd::batch<T>;  // the architecture chosen by the compiler's -m flags
+using batch = xsimd::batch<T>;  // the widest architecture the compiler's -m flags allow
 
 template <class T>
 inline constexpr std::size_t lanes = batch<T>::size;
@@ -22,65 +24,142 @@ inline constexpr std::size_t lanes = batch<T>::size;
 template <class T>
 inline constexpr std::size_t alignment = batch<T>::arch_type::alignment();
 
-/// Smallest multiple of the batch size holding n values: the size of fixnet's own scratch
-/// buffers, so that whole batches can be loaded and stored there. Caller arrays are never
-/// padded: they are read and written in whole batches only up to their last full one.
+/// The widest native batch of T with at most N lanes (void when even the narrowest is wider):
+/// a layer of 12 floats on AVX-512 is one 8-lane AVX2 batch and one 4-lane SSE batch, not 12
+/// scalars. Every architecture below the target's is available to the same translation unit.
+template <class T, std::size_t N, std::size_t W = lanes<T>>
+struct fitting_batch {
+    using candidate = xsimd::make_sized_batch_t<T, W>;
+    using type = std::conditional_t<(W <= N && !std::is_void_v<candidate>), candidate,
+                                    typename fitting_batch<T, N, W / 2>::type>;
+};
+template <class T, std::size_t N>
+struct fitting_batch<T, N, 0> {
+    using type = void;
+};
+
+/// The narrowest native batch of T (4 floats with SSE or NEON): pads fixnet's own scratch tails.
+template <class T, std::size_t W = 1>
+constexpr std::size_t narrowest_width() noexcept {
+    if constexpr (!std::is_void_v<xsimd::make_sized_batch_t<T, W>>) {
+        return W;
+    } else {
+        return narrowest_width<T, W * 2>();  // ends at lanes<T>, which always exists
+    }
+}
+template <class T>
+using narrowest_batch = xsimd::make_sized_batch_t<T, narrowest_width<T>()>;
+
+/// Size of fixnet's scratch buffers for n values: room for whole batches up to the end, so that
+/// a tail can be computed in one narrow batch. Caller arrays are never padded: they are read and
+/// written in whole batches only where the batch fits, and element by element after that.
 template <class T>
 inline constexpr std::size_t padded(std::size_t n) noexcept {
     return (n + lanes<T> - 1) / lanes<T> * lanes<T>;
 }
 
-/// Batches of neurons [B0, B0 + K) of W x + b, summed over all inputs with K accumulators held
-/// in registers: K independent fused multiply-add chains hide the FMA latency that one chain
-/// per batch would expose (measured 2.5x slower on 784-128-10), and each weight is loaded once.
-template <std::size_t B0, std::size_t K, class T, std::size_t In, std::size_t Out, class A>
-inline void dense_forward_block(const dense_layer<T, In, Out, A>& l, const std::array<T, In>& x, T* s) noexcept {
-    using B = batch<T>;
+/// Splits [Begin, End) into batches: whole widest batches in a loop, then at most one batch of
+/// each narrower width, widest first; what is left (fewer values than the narrowest batch) goes
+/// to `scalar_op(o)`, or when `PadTail` (fixnet's own padded scratch) to one narrowest batch.
+/// `vec_op(std::type_identity<B>{}, o)` processes the batch type B at offset o. This is the one
+/// place that decides what is computed in which width.
+template <class T, std::size_t Begin, std::size_t End, bool PadTail, class VecOp, class ScalarOp>
+inline void for_chunks(VecOp&& vec_op, ScalarOp&& scalar_op) noexcept {
     constexpr std::size_t N = lanes<T>;
+    constexpr std::size_t full_end = Begin + (End - Begin) / N * N;
+    for (std::size_t o = Begin; o < full_end; o += N) vec_op(std::type_identity<batch<T>>{}, o);
+    if constexpr (full_end < End) {
+        using B = typename fitting_batch<T, End - full_end>::type;
+        if constexpr (!std::is_void_v<B>) {
+            vec_op(std::type_identity<B>{}, full_end);
+            for_chunks<T, full_end + B::size, End, PadTail>(vec_op, scalar_op);
+        } else if constexpr (PadTail) {
+            vec_op(std::type_identity<narrowest_batch<T>>{}, full_end);
+        } else {
+            for (std::size_t o = full_end; o < End; ++o) scalar_op(o);
+        }
+    }
+}
+
+/// K batches of type B of neurons starting at O0 of W x + b, summed over all inputs with the K
+/// accumulators held in registers: K independent fused multiply-add chains hide the FMA latency
+/// that one chain per batch exposes (measured 2.5x slower on 784-128-10), and each weight is
+/// loaded once.
+template <class B, std::size_t O0, std::size_t K, class T, std::size_t In, std::size_t Out, class A>
+inline void dense_forward_block(const dense_layer<T, In, Out, A>& l, const std::array<T, In>& x, T* s) noexcept {
+    constexpr std::size_t N = B::size;
     std::array<B, K> acc;
-    for (std::size_t k = 0; k < K; ++k) acc[k] = B::load_unaligned(l.biases.data() + (B0 + k) * N);
-    const T* w = l.weights.data() + B0 * N;
+    for (std::size_t k = 0; k < K; ++k) acc[k] = B::load_unaligned(l.biases.data() + O0 + k * N);
+    const T* w = l.weights.data() + O0;
     for (std::size_t i = 0; i < In; ++i, w += Out) {
         B const xi(x[i]);
         for (std::size_t k = 0; k < K; ++k) acc[k] = xsimd::fma(B::load_unaligned(w + k * N), xi, acc[k]);
     }
-    for (std::size_t k = 0; k < K; ++k) acc[k].store_aligned(s + (B0 + k) * N);
+    for (std::size_t k = 0; k < K; ++k) acc[k].store_unaligned(s + O0 + k * N);
 }
 
-/// Register blocks of up to 8 batches (16 vector registers of x86-64 hold 8 accumulators, their
-/// weights and the broadcast input), unrolled at compile time over all Out / lanes full batches.
-template <std::size_t B0, class T, std::size_t In, std::size_t Out, class A>
+/// A batch of type B whose first Count lanes are f(0), ..., f(Count - 1) and the rest zero, built
+/// in registers (no store of scalars followed by a wider load, which stalls store forwarding).
+template <class B, std::size_t Count, class F>
+inline B gather(F&& f) noexcept {
+    using T = typename B::value_type;
+    return [&]<std::size_t... I>(std::index_sequence<I...>) {
+        return B{(I < Count ? f(I) : T(0))...};
+    }(std::make_index_sequence<B::size>{});
+}
+
+/// The last Out - O0 neurons, fewer than the narrowest batch holds: summed in one narrowest batch
+/// whose lanes are gathered from the weights (reading only the caller's elements), stored whole
+/// into the padded scratch where the activation picks it up.
+template <std::size_t O0, class T, std::size_t In, std::size_t Out, class A>
+inline void dense_forward_tail(const dense_layer<T, In, Out, A>& l, const std::array<T, In>& x, T* s) noexcept {
+    using B = narrowest_batch<T>;
+    constexpr std::size_t R = Out - O0;
+    B acc = gather<B, R>([&](std::size_t o) { return l.biases[O0 + o]; });
+    for (std::size_t i = 0; i < In; ++i) {
+        const T* w = l.weights.data() + i * Out + O0;
+        acc = xsimd::fma(gather<B, R>([&](std::size_t o) { return w[o]; }), B(x[i]), acc);
+    }
+    acc.store_unaligned(s + O0);
+}
+
+/// Register blocks of up to 8 widest batches (16 vector registers hold 8 accumulators, their
+/// weights and the broadcast input), then the narrower tail batches, all unrolled at compile time.
+template <std::size_t O0, class T, std::size_t In, std::size_t Out, class A>
 inline void dense_forward_blocks(const dense_layer<T, In, Out, A>& l, const std::array<T, In>& x, T* s) noexcept {
-    constexpr std::size_t batches = Out / lanes<T>;
-    if constexpr (B0 < batches) {
-        constexpr std::size_t K = batches - B0 < 8 ? batches - B0 : 8;
-        dense_forward_block<B0, K>(l, x, s);
-        dense_forward_blocks<B0 + K>(l, x, s);
+    constexpr std::size_t N = lanes<T>;
+    if constexpr (O0 + N <= Out) {
+        constexpr std::size_t K = (Out - O0) / N < 8 ? (Out - O0) / N : 8;
+        dense_forward_block<batch<T>, O0, K>(l, x, s);
+        dense_forward_blocks<O0 + K * N>(l, x, s);
+    } else if constexpr (O0 < Out) {
+        using B = typename fitting_batch<T, Out - O0>::type;
+        if constexpr (!std::is_void_v<B>) {
+            dense_forward_block<B, O0, 1>(l, x, s);
+            dense_forward_blocks<O0 + B::size>(l, x, s);
+        } else {
+            dense_forward_tail<O0>(l, x, s);
+        }
     }
 }
 
 /// a = act(W x + b); z = W x + b when `z` is not null. Each neuron's sum is a fused multiply-add
-/// chain over the inputs in order, for whole batches of neurons in register blocks; the last
-/// (Out mod lanes) neurons are summed input-outer by scalar code with compile-time bounds, which
-/// the compiler may vectorise with narrower registers. Every activation is then taken in whole
+/// chain over the inputs in order, computed for batches of neurons in register blocks (the tail
+/// in narrower batches, the last few neurons by scalar code); every activation is then taken in
 /// batches on a padded scratch buffer (one vector exp per batch, tails included).
 template <class T, std::size_t In, std::size_t Out, class A>
 inline void dense_forward(const dense_layer<T, In, Out, A>& l, const std::array<T, In>& x,
                           std::array<T, Out>& a, std::array<T, Out>* z = nullptr) noexcept {
-    using B = batch<T>;
-    constexpr std::size_t N = lanes<T>;
-    constexpr std::size_t full = Out / N * N;
-    constexpr std::size_t P = padded<T>(Out);
-    alignas(alignment<T>) std::array<T, P> s{};
+    // Every lane the activation reads is written by the blocks above (tails as whole batches).
+    alignas(alignment<T>) std::array<T, padded<T>(Out)> s;
     dense_forward_blocks<0>(l, x, s.data());
-    if constexpr (full < Out) {
-        const T* w = l.weights.data();
-        for (std::size_t o = full; o < Out; ++o) s[o] = l.biases[o];
-        for (std::size_t i = 0; i < In; ++i)
-            for (std::size_t o = full; o < Out; ++o) s[o] += w[i * Out + o] * x[i];
-    }
     if (z != nullptr) std::copy_n(s.begin(), Out, z->begin());
-    for (std::size_t o = 0; o < P; o += N) activate<A>(B::load_aligned(s.data() + o)).store_aligned(s.data() + o);
+    for_chunks<T, 0, Out, true>(
+        [&](auto b, std::size_t o) {
+            using B = typename decltype(b)::type;
+            activate<A>(B::load_unaligned(s.data() + o)).store_unaligned(s.data() + o);
+        },
+        [](std::size_t) {});
     std::copy_n(s.begin(), Out, a.begin());
 }
 
@@ -106,65 +185,60 @@ inline void dense_backward_input(const dense_layer<T, In, Out, A>& l, const std:
     }
 }
 
-/// Calls `vec_op(pointer, o)` on each whole batch of the `Out` values at `row`, then
-/// `scalar_op(value, o)` on the tail: the one place that decides what is vector and what is scalar.
-template <class T, std::size_t Out, class VecOp, class ScalarOp>
-inline void for_batches(T* row, VecOp&& vec_op, ScalarOp&& scalar_op) noexcept {
-    constexpr std::size_t N = lanes<T>;
-    constexpr std::size_t full = Out / N * N;
-    for (std::size_t o = 0; o < full; o += N) vec_op(row + o, o);
-    for (std::size_t o = full; o < Out; ++o) scalar_op(row[o], o);
-}
-
 /// g.w(o, i) += x[i] delta[o]; g.b(o) += delta[o].
 template <class T, std::size_t In, std::size_t Out, class A>
 inline void dense_accumulate_gradient(dense_layer<T, In, Out, A>& g, const std::array<T, In>& x,
                                       const std::array<T, Out>& delta) noexcept {
-    using B = batch<T>;
     for (std::size_t i = 0; i < In; ++i) {
-        const B xi(x[i]);
-        for_batches<T, Out>(
-            g.weights.data() + i * Out,
-            [&](T* p, std::size_t o) { xsimd::fma(xi, B::load_unaligned(delta.data() + o), B::load_unaligned(p)).store_unaligned(p); },
-            [&](T& p, std::size_t o) { p += x[i] * delta[o]; });
+        T* row = g.weights.data() + i * Out;
+        for_chunks<T, 0, Out, false>(
+            [&](auto b, std::size_t o) {
+                using B = typename decltype(b)::type;
+                xsimd::fma(B(x[i]), B::load_unaligned(delta.data() + o), B::load_unaligned(row + o)).store_unaligned(row + o);
+            },
+            [&](std::size_t o) { row[o] += x[i] * delta[o]; });
     }
-    for_batches<T, Out>(
-        g.biases.data(),
-        [&](T* p, std::size_t o) { (B::load_unaligned(p) + B::load_unaligned(delta.data() + o)).store_unaligned(p); },
-        [&](T& p, std::size_t o) { p += delta[o]; });
+    for_chunks<T, 0, Out, false>(
+        [&](auto b, std::size_t o) {
+            using B = typename decltype(b)::type;
+            (B::load_unaligned(g.biases.data() + o) + B::load_unaligned(delta.data() + o)).store_unaligned(g.biases.data() + o);
+        },
+        [&](std::size_t o) { g.biases[o] += delta[o]; });
 }
 
 /// Fused SGD step: w(o, i) -= x[i] (rate delta[o]); biases likewise when `learn_biases`.
 template <class T, std::size_t In, std::size_t Out, class A>
 inline void dense_sgd_step(dense_layer<T, In, Out, A>& l, const std::array<T, In>& x, const std::array<T, Out>& delta,
                            T rate, bool learn_biases) noexcept {
-    using B = batch<T>;
-    constexpr std::size_t P = padded<T>(Out);
-    alignas(alignment<T>) std::array<T, P> step{};  // rate * delta, computed once per layer
+    std::array<T, Out> step;  // rate * delta, computed once per layer
     for (std::size_t o = 0; o < Out; ++o) step[o] = rate * delta[o];
     for (std::size_t i = 0; i < In; ++i) {
-        const B xi(x[i]);
-        for_batches<T, Out>(
-            l.weights.data() + i * Out,
-            [&](T* p, std::size_t o) { xsimd::fnma(xi, B::load_aligned(step.data() + o), B::load_unaligned(p)).store_unaligned(p); },
-            [&](T& p, std::size_t o) { p -= x[i] * step[o]; });
+        T* row = l.weights.data() + i * Out;
+        for_chunks<T, 0, Out, false>(
+            [&](auto b, std::size_t o) {
+                using B = typename decltype(b)::type;
+                xsimd::fnma(B(x[i]), B::load_unaligned(step.data() + o), B::load_unaligned(row + o)).store_unaligned(row + o);
+            },
+            [&](std::size_t o) { row[o] -= x[i] * step[o]; });
     }
     if (learn_biases)
-        for_batches<T, Out>(
-            l.biases.data(),
-            [&](T* p, std::size_t o) { (B::load_unaligned(p) - B::load_aligned(step.data() + o)).store_unaligned(p); },
-            [&](T& p, std::size_t o) { p -= step[o]; });
+        for_chunks<T, 0, Out, false>(
+            [&](auto b, std::size_t o) {
+                using B = typename decltype(b)::type;
+                (B::load_unaligned(l.biases.data() + o) - B::load_unaligned(step.data() + o)).store_unaligned(l.biases.data() + o);
+            },
+            [&](std::size_t o) { l.biases[o] -= step[o]; });
 }
 
 /// p[k] -= rate * g[k] over a whole parameter array.
 template <class T, std::size_t N>
 inline void sgd_update(std::array<T, N>& p, const std::array<T, N>& g, T rate) noexcept {
-    using B = batch<T>;
-    const B r(rate);
-    for_batches<T, N>(
-        p.data(),
-        [&](T* q, std::size_t k) { xsimd::fnma(r, B::load_unaligned(g.data() + k), B::load_unaligned(q)).store_unaligned(q); },
-        [&](T& q, std::size_t k) { q -= rate * g[k]; });
+    for_chunks<T, 0, N, false>(
+        [&](auto b, std::size_t k) {
+            using B = typename decltype(b)::type;
+            xsimd::fnma(B(rate), B::load_unaligned(g.data() + k), B::load_unaligned(p.data() + k)).store_unaligned(p.data() + k);
+        },
+        [&](std::size_t k) { p[k] -= rate * g[k]; });
 }
 
 }  // namespace fixnet::kernels::simd

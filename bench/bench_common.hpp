@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <limits>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -31,7 +32,8 @@ struct shape {
     template <class B>
     using net = fixnet::basic_mlp<B, T, fixnet::sigmoid, In, Hid, Out>;
     using reference_net = net<fixnet::scalar_backend>;
-    static constexpr std::size_t samples = 256;  // inputs cycled through, so no call sees a constant
+    static constexpr std::size_t samples = 512;  // inputs cycled through, so no call sees a constant
+    static constexpr std::size_t batch = 256;    // forward_batch: alternate halves of the samples
     static constexpr T rate = T(0.01);
 
     static std::string name() {
@@ -71,6 +73,12 @@ struct fixnet_impl {
     auto forward(std::size_t k) const noexcept { return net.forward(w.x[k]); }
     T train_step(std::size_t k) noexcept { return fixnet::train_step(net, w.x[k], w.t[k], fixnet::sgd<T>{.learning_rate = S::rate}); }
     std::vector<T> output(std::size_t k) const { auto o = forward(k); return {o.begin(), o.end()}; }
+    std::vector<std::array<T, S::out>> y = std::vector<std::array<T, S::out>>(S::batch);
+    const void* forward_batch(std::size_t first) {
+        (void)net.forward_batch(std::span(w.x).subspan(first, S::batch), y);
+        return y.data();
+    }
+    std::vector<T> batch_output(std::size_t j) const { return {y[j].begin(), y[j].end()}; }
 };
 
 /// The naive loops of naive_network.hpp.
@@ -98,6 +106,12 @@ struct naive_impl {
     const std::vector<T>& forward(std::size_t k) { return net.forward(x[k]); }
     T train_step(std::size_t k) { return net.train_step(x[k], t[k], S::rate); }
     std::vector<T> output(std::size_t k) { return forward(k); }
+    std::vector<std::vector<T>> y = std::vector<std::vector<T>>(S::batch, std::vector<T>(S::out));
+    const void* forward_batch(std::size_t first) {  // what a reader would write: a loop
+        for (std::size_t k = 0; k < S::batch; ++k) y[k] = forward(first + k);
+        return y.data();
+    }
+    std::vector<T> batch_output(std::size_t j) const { return y[j]; }
 };
 
 #if FIXNET_BENCH_HAVE_EIGEN
@@ -129,8 +143,23 @@ struct eigen_impl {
     const auto& forward(std::size_t k) { return net.forward(x[k]); }
     T train_step(std::size_t k) { return net.train_step(x[k], t[k], S::rate); }
     std::vector<T> output(std::size_t k) { auto const& o = forward(k); return {o.data(), o.data() + S::out}; }
+    std::vector<typename net_t::out_t, Eigen::aligned_allocator<typename net_t::out_t>> y =
+        std::vector<typename net_t::out_t, Eigen::aligned_allocator<typename net_t::out_t>>(S::batch);
+    const void* forward_batch(std::size_t first) {  // sample by sample, like the network it is
+        for (std::size_t k = 0; k < S::batch; ++k) y[k] = forward(first + k);
+        return y.data();
+    }
+    std::vector<T> batch_output(std::size_t j) const { return {y[j].data(), y[j].data() + S::out}; }
 };
 #endif
+
+/// Agreement between implementations: a generous multiple of eps on the output scale (sigmoid
+/// outputs are in (0, 1)), far below any real error.
+template <class S>
+typename S::value_type tolerance() {
+    using T = typename S::value_type;
+    return T(64) * std::numeric_limits<T>::epsilon() * T(S::in + S::hid);
+}
 
 /// Before timing: the implementation's output agrees with the scalar reference on every sample,
 /// and after one training step too. A disagreement skips the benchmark with an error.
@@ -139,8 +168,7 @@ bool agrees(benchmark::State& st, Impl& impl) {
     using T = typename S::value_type;
     auto const& w = the_workload<S>();
     auto ref = std::make_unique<typename S::reference_net>(*w.ref);
-    // Bound: generous multiple of eps, relative to the output scale (sigmoid outputs are in (0, 1)).
-    T const tol = T(64) * std::numeric_limits<T>::epsilon() * T(S::in + S::hid);
+    T const tol = tolerance<S>();
     for (int round = 0; round < 2; ++round) {
         for (std::size_t k = 0; k < S::samples; ++k) {
             auto const got = impl.output(k);
@@ -191,15 +219,29 @@ template <class S, class Impl>
 void bm_forward_batch(benchmark::State& st) {
     auto impl = std::make_unique<Impl>();
     if (!agrees<S>(st, *impl)) return;
-    for (auto _ : st) {
-        for (std::size_t k = 0; k < S::samples; ++k) {
-            benchmark::DoNotOptimize(k);
-            auto&& out = impl->forward(k);
-            benchmark::DoNotOptimize(out);
+    for (std::size_t first : {std::size_t{0}, S::batch}) {  // the batch path agrees with the single one
+        impl->forward_batch(first);
+        for (std::size_t j = 0; j < S::batch; ++j) {
+            auto const got = impl->batch_output(j);
+            auto const want = impl->output(first + j);
+            for (std::size_t o = 0; o < S::out; ++o) {
+                if (!(std::abs(got[o] - want[o]) <= tolerance<S>())) {
+                    st.SkipWithError("forward_batch disagrees with forward");
+                    return;
+                }
+            }
         }
     }
-    st.SetItemsProcessed(st.iterations() * static_cast<std::int64_t>(S::samples));
-    st.counters["samples"] = static_cast<double>(S::samples);  // per-sample time = time / samples
+    std::size_t first = 0;
+    for (auto _ : st) {
+        benchmark::DoNotOptimize(first);
+        const void* out = impl->forward_batch(first);
+        benchmark::DoNotOptimize(out);
+        benchmark::ClobberMemory();
+        first = S::batch - first;  // the other half of the samples next time
+    }
+    st.SetItemsProcessed(st.iterations() * static_cast<std::int64_t>(S::batch));
+    st.counters["samples"] = static_cast<double>(S::batch);  // per-sample time = time / samples
 }
 
 /// Registers every operation and implementation of shape S, named op/impl/type/shape.

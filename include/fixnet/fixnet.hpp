@@ -9,5 +9,6 @@
 #include "fixnet/loss.hpp"
 #include "fixnet/optimizers.hpp"
 #include "fixnet/random.hpp"
+#include "fixnet/status.hpp"
 #include "fixnet/init.hpp"
 #include "fixnet/train.hpp"

@@ -3,12 +3,14 @@
 
 #include <array>
 #include <cstddef>
+#include <span>
 #include <type_traits>
 
 #include "fixnet/backend.hpp"
 #include "fixnet/detail/layer_stack.hpp"
 #include "fixnet/kernels/dispatch.hpp"
 #include "fixnet/layers/dense.hpp"
+#include "fixnet/status.hpp"
 
 namespace fixnet {
 
@@ -51,6 +53,18 @@ struct basic_network : detail::layer_stack<T, In, Specs...> {
     output_type forward(const std::array<U, N>&) const noexcept {
         static_assert(N == In, "fixnet::basic_network::forward: the input's width does not match the network's input_size");
         return {};
+    }
+
+    /// out[k] = forward(in[k]) for every k; `status::size_mismatch` (and nothing written) when the
+    /// spans differ in length. On simd_backend a network no wider than 16 neurons evaluates a
+    /// whole SIMD batch of samples at once, one sample per lane (the 2-2-2 network fills the
+    /// lanes with samples); wider networks vectorise across neurons, sample by sample. Results
+    /// equal forward()'s within the scalar/SIMD bound. `out` may be the same storage as `in`.
+    constexpr status forward_batch(std::span<const input_type> in, std::span<output_type> out) const noexcept {
+        if (in.size() != out.size()) return status::size_mismatch;
+        std::size_t k = detail::forward_across_samples<B>(*this, in.data(), out.data(), in.size());
+        for (; k < in.size(); ++k) out[k] = forward(in[k]);
+        return status::ok;
     }
 
 private:

@@ -5,6 +5,7 @@
 #include <concepts>
 #include <cstddef>
 #include <tuple>
+#include <utility>
 
 #include "fixnet/layers/dense.hpp"
 
@@ -64,6 +65,14 @@ struct layer_stack {
     static constexpr std::size_t output_size =
         std::tuple_element_t<std::tuple_size_v<layers_type> - 1, layers_type>::output_size;
     static constexpr std::size_t parameter_count = tuple_parameter_count<layers_type>::value;
+    /// The widest of the input and every layer (decides how forward_batch vectorises).
+    static constexpr std::size_t max_width = [] {
+        std::size_t w = In;
+        [&]<std::size_t... L>(std::index_sequence<L...>) {
+            ((w = std::tuple_element_t<L, layers_type>::output_size > w ? std::tuple_element_t<L, layers_type>::output_size : w), ...);
+        }(std::make_index_sequence<std::tuple_size_v<layers_type>>{});
+        return w;
+    }();
 
     using input_type = std::array<T, In>;
     using output_type = std::array<T, output_size>;

@@ -1,6 +1,7 @@
 // Chooses, per call, between the scalar and the SIMD kernels according to the backend tag.
 #pragma once
 
+#include <cstddef>
 #include <type_traits>
 
 #include "fixnet/backend.hpp"
@@ -8,6 +9,7 @@
 #include "fixnet/kernels/scalar/dense.hpp"
 
 #if FIXNET_HAS_SIMD
+#include "fixnet/kernels/simd/across_samples.hpp"
 #include "fixnet/kernels/simd/dense.hpp"
 #else
 namespace fixnet::kernels {
@@ -35,6 +37,21 @@ FIXNET_DETAIL_DISPATCH(dense_sgd_step)
 FIXNET_DETAIL_DISPATCH(sgd_update)
 
 #undef FIXNET_DETAIL_DISPATCH
+
+/// forward_batch's fast path: for a narrow network on simd_backend at run time, computes whole
+/// batches of samples one per lane and returns how many samples it did (0 otherwise); the caller
+/// does the rest one sample at a time.
+template <Backend B, class Net>
+constexpr std::size_t forward_across_samples([[maybe_unused]] const Net& net, [[maybe_unused]] const typename Net::input_type* in,
+                                             [[maybe_unused]] typename Net::output_type* out,
+                                             [[maybe_unused]] std::size_t count) noexcept {
+#if FIXNET_HAS_SIMD
+    if constexpr (B::uses_simd && Net::max_width <= kernels::simd::across_samples_max_width) {
+        if (!std::is_constant_evaluated()) return kernels::simd::forward_across_samples(net, in, out, count);
+    }
+#endif
+    return 0;
+}
 
 }  // namespace fixnet::detail
 

@@ -1,0 +1,69 @@
+// xsimd kernel of a whole narrow network evaluated for one batch of samples, one sample per lane.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <utility>
+
+#include "fixnet/kernels/simd/xsimd.hpp"
+
+#include "fixnet/detail/static_for.hpp"
+#include "fixnet/kernels/simd/activations.hpp"
+#include "fixnet/kernels/simd/dense.hpp"
+
+namespace fixnet::kernels::simd {
+
+/// Widest layer (or input) a network may have for forward_batch to put samples in the lanes:
+/// each layer's inputs and outputs then live in registers (a 16-16 layer needs 32 of them on
+/// AVX-512). Wider networks vectorise across neurons, one sample at a time.
+inline constexpr std::size_t across_samples_max_width = 16;
+
+/// One layer for lanes<T> samples at once: x[i] holds input i of every sample, the result holds
+/// output o of every sample. Each output is one fused multiply-add chain over the inputs in order
+/// (the scalar kernel's order) and one vector activation.
+template <class B, class Layer>
+inline auto layer_across_samples(const Layer& l, const std::array<B, Layer::input_size>& x) noexcept {
+    using A = typename Layer::activation_type;
+    std::array<B, Layer::output_size> a;
+    for (std::size_t o = 0; o < Layer::output_size; ++o) {
+        B acc(l.bias(o));
+        for (std::size_t i = 0; i < Layer::input_size; ++i) acc = xsimd::fma(B(l.weight(o, i)), x[i], acc);
+        a[o] = activate<A>(acc);
+    }
+    return a;
+}
+
+/// out[k] = net.forward(in[k]) for the first count / lanes * lanes samples, lanes samples at a
+/// time; returns how many it did (the caller finishes the rest one by one). Samples go into lanes
+/// by element-wise gathers, and come back by a store to fixnet's own scratch and scalar copies,
+/// so only the caller's elements are ever read or written.
+template <class Net>
+inline std::size_t forward_across_samples(const Net& net, const typename Net::input_type* in,
+                                          typename Net::output_type* out, std::size_t count) noexcept {
+    using T = typename Net::value_type;
+    using B = batch<T>;
+    constexpr std::size_t W = B::size;
+    std::size_t k = 0;
+    for (; k + W <= count; k += W) {
+        std::array<B, Net::input_size> x;
+        for (std::size_t i = 0; i < Net::input_size; ++i)
+            x[i] = [&]<std::size_t... S>(std::index_sequence<S...>) { return B{in[k + S][i]...}; }(std::make_index_sequence<W>{});
+        auto run = [&]<std::size_t L>(auto& self, std::integral_constant<std::size_t, L>, const auto& a) {
+            auto next = layer_across_samples<B>(net.template layer<L>(), a);
+            if constexpr (L + 1 < Net::layer_count) {
+                return self(self, std::integral_constant<std::size_t, L + 1>{}, next);
+            } else {
+                return next;
+            }
+        };
+        auto const y = run(run, std::integral_constant<std::size_t, 0>{}, x);
+        alignas(alignment<T>) std::array<T, W> lanes_out;
+        for (std::size_t o = 0; o < Net::output_size; ++o) {
+            y[o].store_aligned(lanes_out.data());
+            for (std::size_t s = 0; s < W; ++s) out[k + s][o] = lanes_out[s];
+        }
+    }
+    return k;
+}
+
+}  // namespace fixnet::kernels::simd

@@ -1,0 +1,248 @@
+// No heap: forward, loss, backprop, train_step, apply_gradient and initialize allocate nothing, on both
+// backends, in float and double, for 2-2-2, 33-17-5 and 784-128-10 networks. A program of its own
+// (fixnet_no_heap_test): it replaces every global operator new and delete, and its link wraps malloc,
+// calloc and realloc (-Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc, see tests/CMakeLists.txt), so
+// that each call anywhere in the program, the C++ runtime's included, is counted.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <cmath>
+#include <cstddef>
+#include <cstdlib>
+#include <new>
+#include <vector>
+
+#include <fixnet/fixnet.hpp>
+
+// ---- counting ---------------------------------------------------------------------------------------
+
+namespace {
+
+// Constant-initialised (no constructor runs), so counting works from the first allocation on.
+std::atomic<std::size_t> operator_new_calls{0};
+std::atomic<std::size_t> malloc_calls{0};
+
+}  // namespace
+
+extern "C" {
+void* __real_malloc(std::size_t size);
+void* __real_calloc(std::size_t count, std::size_t size);
+void* __real_realloc(void* p, std::size_t size);
+
+void* __wrap_malloc(std::size_t size) {
+    malloc_calls.fetch_add(1, std::memory_order_relaxed);
+    return __real_malloc(size);
+}
+void* __wrap_calloc(std::size_t count, std::size_t size) {
+    malloc_calls.fetch_add(1, std::memory_order_relaxed);
+    return __real_calloc(count, size);
+}
+void* __wrap_realloc(void* p, std::size_t size) {
+    malloc_calls.fetch_add(1, std::memory_order_relaxed);
+    return __real_realloc(p, size);
+}
+}
+
+namespace {
+
+// operator new takes its memory from __real_malloc, so that one `new` counts once (as a new, not
+// also as a malloc), and the memory is still malloc's: operator delete gives it back with free.
+void* counted_new(std::size_t size) noexcept {
+    operator_new_calls.fetch_add(1, std::memory_order_relaxed);
+    return __real_malloc(size == 0 ? 1 : size);
+}
+
+void* counted_new(std::size_t size, std::align_val_t alignment) noexcept {
+    operator_new_calls.fetch_add(1, std::memory_order_relaxed);
+    auto const a = static_cast<std::size_t>(alignment);
+    return std::aligned_alloc(a, (size + a - 1) / a * a + (size == 0 ? a : 0));  // a multiple of a, at least a
+}
+
+void* or_fail(void* p) {
+    if (p == nullptr) {
+#if defined(__cpp_exceptions)
+        throw std::bad_alloc{};
+#else
+        std::abort();
+#endif
+    }
+    return p;
+}
+
+}  // namespace
+
+void* operator new(std::size_t size) { return or_fail(counted_new(size)); }
+void* operator new[](std::size_t size) { return or_fail(counted_new(size)); }
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept { return counted_new(size); }
+void* operator new[](std::size_t size, const std::nothrow_t&) noexcept { return counted_new(size); }
+void* operator new(std::size_t size, std::align_val_t a) { return or_fail(counted_new(size, a)); }
+void* operator new[](std::size_t size, std::align_val_t a) { return or_fail(counted_new(size, a)); }
+void* operator new(std::size_t size, std::align_val_t a, const std::nothrow_t&) noexcept { return counted_new(size, a); }
+void* operator new[](std::size_t size, std::align_val_t a, const std::nothrow_t&) noexcept { return counted_new(size, a); }
+
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::align_val_t) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
+
+namespace {
+
+struct allocations {
+    std::size_t operator_new = 0;
+    std::size_t malloc = 0;  // malloc, calloc and realloc
+};
+
+/// Allocations made while f runs (nothing else runs meanwhile: no doctest macro inside f).
+template <class F>
+allocations allocations_in(F&& f) {
+    std::size_t const n0 = operator_new_calls.load(), m0 = malloc_calls.load();
+    f();
+    return {operator_new_calls.load() - n0, malloc_calls.load() - m0};
+}
+
+struct alignas(64) over_aligned {
+    unsigned char bytes[64];
+};
+
+}  // namespace
+
+// ---- the counter works ------------------------------------------------------------------------------
+
+TEST_CASE("no heap: the counters see allocations made on purpose") {
+    // Through volatile pointers, so that the compiler may not elide the allocations.
+    auto const by_new = allocations_in([] {
+        int* volatile p = new int(7);
+        delete p;
+    });
+    CHECK(by_new.operator_new == 1);
+    CHECK(by_new.malloc == 0);
+
+    auto const by_new_array = allocations_in([] {
+        double* volatile p = new double[17];
+        delete[] p;
+    });
+    CHECK(by_new_array.operator_new == 1);
+
+    auto const by_aligned_new = allocations_in([] {
+        over_aligned* volatile p = new over_aligned;
+        delete p;
+    });
+    CHECK(by_aligned_new.operator_new == 1);
+
+    auto const by_nothrow_new = allocations_in([] {
+        int* volatile p = new (std::nothrow) int(3);
+        delete p;
+    });
+    CHECK(by_nothrow_new.operator_new == 1);
+
+    auto const by_malloc = allocations_in([] {
+        void* volatile p = std::malloc(24);
+        std::free(p);
+    });
+    CHECK(by_malloc.malloc == 1);
+    CHECK(by_malloc.operator_new == 0);
+
+    auto const by_calloc_realloc = allocations_in([] {
+        void* volatile p = std::calloc(3, 8);
+        void* volatile q = std::realloc(p, 4096);
+        std::free(q);
+    });
+    CHECK(by_calloc_realloc.malloc == 2);
+
+    auto const by_vector = allocations_in([] {
+        std::vector<int> v(100, 1);
+        int volatile sink = v[99];
+        (void)sink;
+    });
+    CHECK(by_vector.operator_new + by_vector.malloc >= 1);
+
+    auto const by_nothing = allocations_in([] {
+        int volatile x = 1;
+        x = x + 1;
+    });
+    CHECK(by_nothing.operator_new == 0);
+    CHECK(by_nothing.malloc == 0);
+}
+
+// ---- fixnet does not allocate -------------------------------------------------------------------------
+
+namespace {
+
+/// Runs every operation of the contract once on net (and g, zero), counting allocations in each, and
+/// checks the operations did their work (so none was compiled away or skipped).
+template <class Net>
+void check_no_heap(Net& net, typename Net::gradient_type& g) {
+    using T = typename Net::value_type;
+    INFO(doctest::String(Net::backend_type::name) << " " << Net::input_size << "-...-" << Net::output_size << ", "
+                                 << (sizeof(T) == 4 ? "float" : "double"));
+    typename Net::input_type x{};
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] = T(i % 7) / T(7);
+    typename Net::output_type t{};
+    for (std::size_t o = 0; o < t.size(); ++o) t[o] = o % 2 == 0 ? T(0.2) : T(0.8);
+    fixnet::sgd<T> const opt{.learning_rate = T(0.05)};
+
+    typename Net::output_type out{};
+    T e_loss{}, e_backprop{}, e_step{}, e_after{};
+    auto const init = allocations_in([&] { fixnet::initialize(net, 12345); });
+    auto const forward = allocations_in([&] { out = net.forward(x); });
+    auto const loss = allocations_in([&] { e_loss = fixnet::loss(net, x, t); });
+    auto const backprop = allocations_in([&] { e_backprop = fixnet::backprop(net, x, t, g); });
+    auto const step = allocations_in([&] { e_step = fixnet::train_step(net, x, t, opt); });
+    auto const apply = allocations_in([&] { fixnet::apply_gradient(net, g, opt); });
+    auto const after = allocations_in([&] { e_after = fixnet::loss(net, x, t); });
+
+    for (auto const& op : {std::pair{"initialize", init}, std::pair{"forward", forward}, std::pair{"loss", loss},
+                           std::pair{"backprop", backprop}, std::pair{"train_step", step},
+                           std::pair{"apply_gradient", apply}, std::pair{"loss after", after}}) {
+        INFO(doctest::String(op.first));
+        CHECK(op.second.operator_new == 0);
+        CHECK(op.second.malloc == 0);
+    }
+    // They did their work: outputs in (0, 1), E consistent, and two descent steps lowered E.
+    for (T v : out) {
+        CHECK(v > T(0));
+        CHECK(v < T(1));
+    }
+    CHECK(e_loss > T(0.01));
+    CHECK(e_backprop == doctest::Approx(e_loss).epsilon(1e-5));
+    CHECK(e_step == doctest::Approx(e_loss).epsilon(1e-5));
+    CHECK(e_after < e_loss);
+}
+
+template <class B, class T>
+void check_small_networks() {
+    fixnet::basic_mlp<B, T, fixnet::sigmoid, 2, 2, 2> tiny{};
+    typename decltype(tiny)::gradient_type tiny_g{};
+    check_no_heap(tiny, tiny_g);
+    fixnet::basic_mlp<B, T, fixnet::sigmoid, 33, 17, 5> odd{};
+    typename decltype(odd)::gradient_type odd_g{};
+    check_no_heap(odd, odd_g);
+}
+
+template <class B, class T>
+void check_large_network() {
+    using net_t = fixnet::basic_mlp<B, T, fixnet::sigmoid, 784, 128, 10>;
+    static net_t net{};  // 400 or 800 KB: static storage
+    static typename net_t::gradient_type g{};
+    check_no_heap(net, g);
+}
+
+}  // namespace
+
+TEST_CASE_TEMPLATE("no heap: 2-2-2 and 33-17-5 networks allocate nothing", B, fixnet::scalar_backend, fixnet::simd_backend) {
+    check_small_networks<B, float>();
+    check_small_networks<B, double>();
+}
+
+TEST_CASE_TEMPLATE("no heap: 784-128-10 networks allocate nothing", B, fixnet::scalar_backend, fixnet::simd_backend) {
+    check_large_network<B, float>();
+    check_large_network<B, double>();
+}

@@ -23,8 +23,13 @@ struct bind_layers<T, In, S, Rest...> {
         std::declval<typename bind_layers<T, S::output_size, Rest...>::type>()));
 };
 
+// Whether a shape is valid, computed apart from the static_asserts below: clang treats the
+// members of a class whose static_assert failed as invalid, which would spread the error.
+template <class T, std::size_t In, class... Specs>
+inline constexpr bool shape_ok = std::floating_point<T> && In > 0 && sizeof...(Specs) > 0 && (LayerSpec<Specs> && ...);
+
 // Checked here, once, with messages that name the problem; when a check fails the storage
-// becomes empty so that the compiler reports the static_assert and not pages of follow-up errors.
+// becomes a stand-in so that the compiler reports the static_assert and not pages of follow-up errors.
 template <class T, std::size_t In, class... Specs>
 struct shape_check {
     static_assert(std::floating_point<T>, "fixnet::network<T, In, Layers...>: T must be float or double (a floating-point type)");
@@ -32,7 +37,7 @@ struct shape_check {
     static_assert(sizeof...(Specs) > 0, "fixnet::network<T, In, Layers...>: a network needs at least one layer");
     static_assert((LayerSpec<Specs> && ...),
                   "fixnet::network<T, In, Layers...>: every layer must be a layer spec such as fixnet::dense<Out, Activation>");
-    static constexpr bool ok = std::floating_point<T> && In > 0 && sizeof...(Specs) > 0 && (LayerSpec<Specs> && ...);
+    static constexpr bool reported = true;
 };
 
 // Stand-in storage once a shape check has failed: one tiny layer, so shape members still exist.
@@ -41,8 +46,7 @@ struct failed_shape {
 };
 
 template <class T, std::size_t In, class... Specs>
-using layers_tuple = typename std::conditional_t<shape_check<T, In, Specs...>::ok, bind_layers<T, In, Specs...>,
-                                                 failed_shape>::type;
+using layers_tuple = typename std::conditional_t<shape_ok<T, In, Specs...>, bind_layers<T, In, Specs...>, failed_shape>::type;
 
 template <class Tuple>
 struct tuple_parameter_count;
@@ -55,6 +59,7 @@ struct tuple_parameter_count<std::tuple<Layers...>> {
 /// Base of both basic_network and gradient, so that a gradient has the same shape and accessors.
 template <class T, std::size_t In, class... Specs>
 struct layer_stack {
+    static_assert(shape_check<T, In, Specs...>::reported);  // instantiates the checks and their messages
     using value_type = T;
     using layers_type = layers_tuple<T, In, Specs...>;
     template <std::size_t L>

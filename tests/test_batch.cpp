@@ -36,7 +36,7 @@ TEST_CASE_TEMPLATE("forward_batch: each output within the bound of the reference
     seeded_network(net, 11);
     auto const ref = to_ref(net);
     // Sizes around every lane count (1, 2, 4, 8, 16) and a few whole batches plus a tail.
-    for (std::size_t const count : {0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 100}) {
+    for (std::size_t const count : std::array<std::size_t, 16>{0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 100}) {
         CAPTURE(count);
         fixnet::random_engine rng{count + 1};
         std::vector<typename net_t::input_type> in(count);

@@ -22,12 +22,13 @@ struct batch_activation<sigmoid> {
     static B value(const B& z) noexcept {
         using T = typename B::value_type;
         // Beyond +-limit e^-z is already 0 or +inf (so the result is exactly 1 or 0, as in the
-        // scalar path); clamping there keeps xsimd's exp from converting out-of-range values to
-        // integers (undefined behaviour in its SSE2 fallback, seen with z = -1e30). A NaN stays
-        // NaN, as in the scalar path (clip alone would turn it into a bound on x86).
+        // scalar path); clamping there, and passing 0 for a NaN, keeps xsimd's exp from converting
+        // out-of-range values to integers (undefined behaviour in its SSE2 fallback, seen with
+        // z = -1e30 and with NaN). A NaN input still gives NaN, as in the scalar path.
         constexpr T limit = sizeof(T) == 4 ? T(200) : T(1000);
-        B const zc = xsimd::select(xsimd::isnan(z), z, xsimd::clip(z, B(-limit), B(limit)));
-        return B(T(1)) / (B(T(1)) + xsimd::exp(-zc));
+        auto const nan = xsimd::isnan(z);
+        B const zc = xsimd::select(nan, B(T(0)), xsimd::clip(z, B(-limit), B(limit)));
+        return xsimd::select(nan, z, B(T(1)) / (B(T(1)) + xsimd::exp(-zc)));
     }
 };
 

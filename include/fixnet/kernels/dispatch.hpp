@@ -57,7 +57,7 @@ constexpr std::size_t forward_across_samples([[maybe_unused]] const Net& net, [[
 
 namespace fixnet {
 
-/// Name of the xsimd architecture simd_backend computes with, e.g. "fma3<avx2>", "neon64",
+/// Name of the xsimd architecture simd_backend computes with, e.g. "avx512bw", "fma3+avx2",
 /// or "none (scalar)" where xsimd has no architecture for this target.
 [[nodiscard]] constexpr const char* simd_arch_name() noexcept {
 #if FIXNET_HAS_SIMD

@@ -1,9 +1,10 @@
 # Shared by scripts/demo and scripts/test (sourced, not run): installs what a fresh Debian 12 or
 # Ubuntu machine lacks, with apt-get, as root or through sudo.
 
-# Debian packages fixnet's build, tests and examples need. libclang-rt-14-dev holds clang's
-# sanitizer runtimes; python3 is not needed (the generator scripts are for maintainers).
-fixnet_packages=(cmake ninja-build g++ clang libclang-rt-14-dev libxsimd-dev doctest-dev)
+# Debian packages fixnet's build, tests, examples and benchmark smoke run need. libclang-rt-14-dev
+# holds clang's sanitizer runtimes; Eigen is only the benchmarks' baseline; python3 is not needed
+# (the generator scripts are for maintainers).
+fixnet_packages=(cmake ninja-build g++ clang libclang-rt-14-dev libxsimd-dev doctest-dev libbenchmark-dev libeigen3-dev)
 
 fixnet_ensure_packages() {
     local missing=() p

@@ -8,22 +8,10 @@
 # With EXPECT_FIXNET_DIR, the project must have found fixnet there (not some other install).
 cmake_minimum_required(VERSION 3.25)
 
-foreach(var SOURCE_DIR BINARY_DIR)
-    if(NOT ${var})
-        message(FATAL_ERROR "build_and_run.cmake: -D${var}=... is required")
-    endif()
-endforeach()
+include(${CMAKE_CURRENT_LIST_DIR}/../script_args.cmake)
+fixnet_require_vars(build_and_run.cmake SOURCE_DIR BINARY_DIR)
 
-set(configure_args "")
-set(after_separator OFF)
-math(EXPR last_arg "${CMAKE_ARGC} - 1")
-foreach(i RANGE ${last_arg})
-    if(after_separator)
-        list(APPEND configure_args "${CMAKE_ARGV${i}}")
-    elseif(CMAKE_ARGV${i} STREQUAL "--")
-        set(after_separator ON)
-    endif()
-endforeach()
+fixnet_args_after_separator(configure_args)
 
 file(REMOVE_RECURSE "${BINARY_DIR}")
 set(ENV{LC_ALL} C)

@@ -7,22 +7,10 @@
 # a build, and `cmake --install` into PREFIX; then checks that the package files are there.
 cmake_minimum_required(VERSION 3.25)
 
-foreach(var SOURCE_DIR BINARY_DIR PREFIX)
-    if(NOT ${var})
-        message(FATAL_ERROR "install_fixnet.cmake: -D${var}=... is required")
-    endif()
-endforeach()
+include(${CMAKE_CURRENT_LIST_DIR}/../script_args.cmake)
+fixnet_require_vars(install_fixnet.cmake SOURCE_DIR BINARY_DIR PREFIX)
 
-set(configure_args "")
-set(after_separator OFF)
-math(EXPR last_arg "${CMAKE_ARGC} - 1")
-foreach(i RANGE ${last_arg})
-    if(after_separator)
-        list(APPEND configure_args "${CMAKE_ARGV${i}}")
-    elseif(CMAKE_ARGV${i} STREQUAL "--")
-        set(after_separator ON)
-    endif()
-endforeach()
+fixnet_args_after_separator(configure_args)
 
 file(REMOVE_RECURSE "${BINARY_DIR}" "${PREFIX}")
 

@@ -88,14 +88,31 @@ inline void for_chunks(VecOp&& vec_op, ScalarOp&& scalar_op) noexcept {
 template <class B, std::size_t O0, std::size_t K, class T, std::size_t In, std::size_t Out, class A>
 inline void dense_forward_block(const dense_layer<T, In, Out, A>& l, const std::array<T, In>& x, T* s) noexcept {
     constexpr std::size_t N = B::size;
-    std::array<B, K> acc;
-    for (std::size_t k = 0; k < K; ++k) acc[k] = B::load_unaligned(l.biases.data() + O0 + k * N);
+    // With few batches (K < 8) the chains would be too few to hide the FMA latency: each batch
+    // then sums P interleaved parts of the inputs (i = p, p + P, ...) added at the end, so that
+    // K * P >= 8 chains run at once. A different order of the same sum: within the bound.
+    constexpr std::size_t P = K >= 8 ? 1 : (8 / K < In ? 8 / K : (In > 0 ? In : 1));
+    std::array<std::array<B, K>, P> acc;
+    for (std::size_t k = 0; k < K; ++k) acc[0][k] = B::load_unaligned(l.biases.data() + O0 + k * N);
+    for (std::size_t p = 1; p < P; ++p)
+        for (std::size_t k = 0; k < K; ++k) acc[p][k] = B(T(0));
     const T* w = l.weights.data() + O0;
-    for (std::size_t i = 0; i < In; ++i, w += Out) {
-        B const xi(x[i]);
-        for (std::size_t k = 0; k < K; ++k) acc[k] = xsimd::fma(B::load_unaligned(w + k * N), xi, acc[k]);
+    constexpr std::size_t whole = In / P * P;
+    for (std::size_t i = 0; i < whole; i += P) {
+        for (std::size_t p = 0; p < P; ++p) {
+            B const xi(x[i + p]);
+            for (std::size_t k = 0; k < K; ++k) acc[p][k] = xsimd::fma(B::load_unaligned(w + (i + p) * Out + k * N), xi, acc[p][k]);
+        }
     }
-    for (std::size_t k = 0; k < K; ++k) acc[k].store_unaligned(s + O0 + k * N);
+    for (std::size_t i = whole; i < In; ++i) {
+        B const xi(x[i]);
+        for (std::size_t k = 0; k < K; ++k) acc[0][k] = xsimd::fma(B::load_unaligned(w + i * Out + k * N), xi, acc[0][k]);
+    }
+    for (std::size_t k = 0; k < K; ++k) {
+        B sum = acc[0][k];
+        for (std::size_t p = 1; p < P; ++p) sum += acc[p][k];
+        sum.store_unaligned(s + O0 + k * N);
+    }
 }
 
 /// A batch of type B whose first Count lanes are f(0), ..., f(Count - 1) and the rest zero, built

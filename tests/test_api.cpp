@@ -39,7 +39,7 @@ constexpr bool shape_is() {
     // The gradient has the network's shape, layer types and accessors.
     static_assert(std::is_same_v<typename G::value_type, T>);
     static_assert(G::input_size == In && G::output_size == Out && G::layer_count == Layers && G::parameter_count == Params);
-    static_assert(sizeof(G) == sizeof(Net));
+    static_assert(sizeof(G) == Params * sizeof(T));
     [&]<std::size_t... L>(std::index_sequence<L...>) {
         static_assert((std::is_same_v<typename G::template layer_type<L>, typename Net::template layer_type<L>> && ...));
         static_assert((std::is_same_v<decltype(std::declval<G&>().template layer<L>()), typename Net::template layer_type<L>&> && ...));
@@ -67,8 +67,12 @@ constexpr bool shape_is() {
     static_assert(noexcept(fixnet::train_step(std::declval<Net&>(), std::declval<const I&>(), std::declval<const O&>(), fixnet::sgd<T>{})));
     static_assert(noexcept(fixnet::apply_gradient(std::declval<Net&>(), std::declval<const G&>(), fixnet::sgd<T>{})));
     static_assert(noexcept(fixnet::initialize(std::declval<Net&>(), std::uint64_t{1})));
-    // The network holds its parameters and nothing else.
-    static_assert(sizeof(Net) == Params * sizeof(T));
+    // The network holds its parameters and nothing else but padding up to its alignment: that of a
+    // SIMD batch on simd_backend (where xsimd has an architecture), that of T on scalar_backend.
+    constexpr std::size_t align = fixnet::detail::parameter_alignment<B, T>;
+    static_assert(alignof(Net) == align);
+    static_assert(align == alignof(T) || (B::uses_simd && FIXNET_HAS_SIMD && align >= 16));
+    static_assert(sizeof(Net) == (Params * sizeof(T) + align - 1) / align * align);
     return true;
 }
 
@@ -83,7 +87,7 @@ static_assert(shape_is<fixnet::basic_mlp<fixnet::simd_backend, float, sigmoid, 3
 static_assert(shape_is<fixnet::basic_mlp<fixnet::scalar_backend, double, sigmoid, 5, 3, 2, 1>, double, fixnet::scalar_backend,
                        5, 1, 3, 15 + 3 + 6 + 2 + 2 + 1>());
 static_assert(shape_is<fixnet::mlp<float, sigmoid, 784, 128, 10>, float, fixnet::default_backend, 784, 10, 2, 101770>());
-static_assert(sizeof(fixnet::mlp<float, sigmoid, 784, 128, 10>) == 407080);
+static_assert(sizeof(fixnet::basic_mlp<fixnet::scalar_backend, float, sigmoid, 784, 128, 10>) == 407080);
 
 // ---- type identities ----------------------------------------------------------------------------
 

@@ -51,6 +51,7 @@ struct dense_case {
 /// What one backend's kernels made of a dense_case.
 struct dense_run {
     vec z, a, a_without_z, back, gw, gb, step_w, step_b, step_w_fixed, step_b_fixed, update_w, update_b;
+    vec fused_back, fused_w, fused_b;  // dense_backward_sgd_step
 };
 
 /// Runs every dense kernel of one backend once. Outputs are plain std::array locals of the layer's
@@ -60,8 +61,9 @@ template <bool Simd, class T, std::size_t In, std::size_t Out>
 dense_run run_dense(const fixnet::dense_layer<T, In, Out, fixnet::sigmoid>& layer, const std::array<T, In>& x,
                     const std::array<T, Out>& delta, const fixnet::dense_layer<T, In, Out, fixnet::sigmoid>& g0, T rate) {
     std::array<T, Out> z{}, a{}, a_without_z{};
-    std::array<T, In> back{};
+    std::array<T, In> back{}, fused_back{};
     auto g = g0;
+    auto fused = layer;
     auto stepped = layer;
     auto stepped_fixed = layer;
     std::array<T, In * Out> update_w = layer.weights;
@@ -75,6 +77,7 @@ dense_run run_dense(const fixnet::dense_layer<T, In, Out, fixnet::sigmoid>& laye
         vk::dense_sgd_step(stepped_fixed, x, delta, rate, false);
         vk::sgd_update(update_w, g0.weights, rate);
         vk::sgd_update(update_b, g0.biases, rate);
+        vk::dense_backward_sgd_step(fused, x, delta, rate, true, fused_back);
     } else {
         sk::dense_forward(layer, x, a, &z);
         sk::dense_forward(layer, x, a_without_z);
@@ -84,6 +87,7 @@ dense_run run_dense(const fixnet::dense_layer<T, In, Out, fixnet::sigmoid>& laye
         sk::dense_sgd_step(stepped_fixed, x, delta, rate, false);
         sk::sgd_update(update_w, g0.weights, rate);
         sk::sgd_update(update_b, g0.biases, rate);
+        sk::dense_backward_sgd_step(fused, x, delta, rate, true, fused_back);
     }
     dense_run r;
     r.z = widen(z);
@@ -98,6 +102,9 @@ dense_run run_dense(const fixnet::dense_layer<T, In, Out, fixnet::sigmoid>& laye
     r.step_b_fixed = widen(stepped_fixed.biases);
     r.update_w = widen(update_w);
     r.update_b = widen(update_b);
+    r.fused_back = widen(fused_back);
+    r.fused_w = widen(fused.weights);
+    r.fused_b = widen(fused.biases);
     return r;
 }
 
@@ -154,6 +161,7 @@ void check_dense(const dense_case& c, const dense_run& s, const dense_run& v) {
             back_mag[i] += std::fabs(w(o, i) * c.delta[o]);
         }
     check_pair("backward input", s.back, v.back, back, back_mag, static_cast<real>(c.out + 1), c.eps);
+    check_pair("fused step: backward input", s.fused_back, v.fused_back, back, back_mag, static_cast<real>(c.out + 1), c.eps);
 
     // g + x delta: two roundings per backend (one with FMA), k = 3 >= 2 gamma(2) / eps;
     // g + delta: one rounding, k = 2. sgd step w - rate x delta: three roundings, k = 4; bias: k = 3.
@@ -182,6 +190,8 @@ void check_dense(const dense_case& c, const dense_run& s, const dense_run& v) {
     check_pair("accumulated bias gradient", s.gb, v.gb, gb, gb_mag, 2, c.eps);
     check_pair("sgd step weights", s.step_w, v.step_w, sw, sw_mag, 4, c.eps);
     check_pair("sgd step biases", s.step_b, v.step_b, sb, sb_mag, 3, c.eps);
+    check_pair("fused step: weights", s.fused_w, v.fused_w, sw, sw_mag, 4, c.eps);
+    check_pair("fused step: biases", s.fused_b, v.fused_b, sb, sb_mag, 3, c.eps);
     check_pair("sgd_update weights", s.update_w, v.update_w, uw, uw_mag, 3, c.eps);
     check_pair("sgd_update biases", s.update_b, v.update_b, ub, ub_mag, 3, c.eps);
     // learn_biases = false leaves every bias exactly as it was and changes the weights as before.
@@ -255,6 +265,19 @@ constexpr auto kernel_pairs = [] {
 template <class T, bool Square, std::size_t... P>
 void check_all_dense_kernels(std::index_sequence<P...>) {
     (check_dense_kernels<T, kernel_pairs<Square>[P].first, kernel_pairs<Square>[P].second>(), ...);
+}
+
+/// Layers whose rows are whole batches (Out a multiple of the lane count of 2, 4, 8 or 16 lanes),
+/// where the fused backward step sums several rows at once: groups of rows plus leftover rows
+/// (19 = 2 x 8 + 3, 33 = 2 x 16 + 1), fewer rows than one group (3 -> 16), and rows of one batch
+/// (16 -> 4, 19 -> 8) or several (8 -> 64).
+template <class T>
+void check_whole_row_kernels() {
+    check_dense_kernels<T, 19, 8>();
+    check_dense_kernels<T, 3, 16>();
+    check_dense_kernels<T, 33, 32>();
+    check_dense_kernels<T, 16, 4>();
+    check_dense_kernels<T, 8, 64>();
 }
 
 // ---- whole networks -----------------------------------------------------------------------------
@@ -353,6 +376,8 @@ void check_all_networks_float() {
     check_network<float, 17, 9, 5>(15);
     check_network<float, 33, 17, 9>(16);
     check_network<float, 100, 5, 33>(17);
+    check_network<float, 5, 19, 8>(18);  // hidden-to-output rows of whole batches (fused step)
+    check_network<float, 4, 33, 32>(19);
 }
 
 void check_all_networks_double() {
@@ -360,6 +385,7 @@ void check_all_networks_double() {
     check_network<double, 1, 100, 3>(21);
     check_network<double, 33, 17, 9>(22);
     check_network<double, 100, 5, 33>(23);
+    check_network<double, 5, 19, 8>(24);
 }
 
 }  // namespace
@@ -371,6 +397,11 @@ TEST_CASE("simd: every dense kernel agrees with the scalar one, widths 1 to 100 
 
 TEST_CASE("simd: every dense kernel agrees with the scalar one, widths 1 to 100 in and out (double)") {
     check_all_dense_kernels<double, false>(std::make_index_sequence<kernel_pairs<false>.size()>{});
+}
+
+TEST_CASE("simd: the dense kernels agree on layers whose rows are whole batches (float and double)") {
+    check_whole_row_kernels<float>();
+    check_whole_row_kernels<double>();
 }
 
 TEST_CASE("simd: the kernel bound catches a 1 % error in one weight") {

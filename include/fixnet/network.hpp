@@ -28,15 +28,17 @@ struct gradient : detail::layer_stack<T, In, Specs...> {};
 /// \tparam Specs    one spec per layer, input side first, e.g. dense<16, sigmoid>
 ///
 /// Storage: the parameters of every layer, in `std::array`s inside the object (see dense_layer
-/// for the layout), and nothing else: sizeof is parameter_count * sizeof(T) plus at most
-/// alignment padding. Value-initialisation (`net_t net{};`) zeroes every parameter.
+/// for the layout), and nothing else: sizeof is parameter_count * sizeof(T) rounded up to the
+/// alignment. On simd_backend the object is aligned like the widest SIMD batch (64 bytes with
+/// AVX-512, 16 with SSE or NEON) so that whole-batch rows do not straddle cache lines; on
+/// scalar_backend like T, with no padding. Value-initialisation (`net_t net{};`) zeroes every parameter.
 /// Guarantees: every member is constexpr and noexcept, nothing allocates, and forward() on a
 /// const network touches only the caller's stack, so many threads may share one network.
 ///
 ///     fixnet::network<double, 2, fixnet::dense<2, fixnet::sigmoid>, fixnet::dense<2, fixnet::sigmoid>> net{};
 ///     auto out = net.forward({0.05, 0.10});
 template <Backend B, class T, std::size_t In, class... Specs>
-struct basic_network : detail::layer_stack<T, In, Specs...> {
+struct alignas(detail::parameter_alignment<B, T>) basic_network : detail::layer_stack<T, In, Specs...> {
     using base = detail::layer_stack<T, In, Specs...>;
     using backend_type = B;
     using gradient_type = gradient<T, In, Specs...>;

@@ -59,8 +59,11 @@ constexpr typename Net::value_type train_step(Net& net, const typename Net::inpu
     auto const e = tr.template output_delta<L>(target);
     auto const rate = static_cast<T>(opt.learning_rate);
     detail::static_for_reverse<Net::layer_count>([&](auto l) {
-        if constexpr (l > 0) tr.template propagate<l>(net.template layer<l>());
-        detail::dense_sgd_step<B>(net.template layer<l>(), std::get<l>(tr.a), std::get<l>(tr.z), rate, opt.learn_biases);
+        if constexpr (l > 0) {
+            tr.template propagate_and_step<l>(net.template layer<l>(), rate, opt.learn_biases);
+        } else {
+            detail::dense_sgd_step<B>(net.template layer<l>(), std::get<l>(tr.a), std::get<l>(tr.z), rate, opt.learn_biases);
+        }
     });
     return e;
 }

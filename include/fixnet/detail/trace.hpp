@@ -47,13 +47,28 @@ struct trace<Net, std::index_sequence<L...>> {
     /// delta_prev[i] = (sum_o w(o, i) delta[o]) * act'(z_prev[i], a_prev[i]).
     template <std::size_t Lc, class Layer>
     constexpr void propagate(const Layer& layer) noexcept {
-        static_assert(Lc > 0);
-        using A = typename Net::template layer_type<Lc - 1>::activation_type;
-        auto& zp = std::get<Lc - 1>(z);
-        auto const& ap = std::get<Lc>(a);
         std::array<T, Layer::input_size> back{};
         dense_backward_input<B>(layer, std::get<Lc>(z), back);
-        for (std::size_t i = 0; i < Layer::input_size; ++i) zp[i] = back[i] * A::derivative(zp[i], ap[i]);
+        to_delta<Lc - 1>(back);
+    }
+
+    /// propagate<Lc> and then layer Lc's on-line SGD step, fused into one pass over its weights
+    /// (the error goes back through the weights as they were before the step).
+    template <std::size_t Lc, class Layer>
+    constexpr void propagate_and_step(Layer& layer, T rate, bool learn_biases) noexcept {
+        std::array<T, Layer::input_size> back{};
+        dense_backward_sgd_step<B>(layer, std::get<Lc>(a), std::get<Lc>(z), rate, learn_biases, back);
+        to_delta<Lc - 1>(back);
+    }
+
+private:
+    /// z<K>[i] = back[i] * act'(z<K>[i], a<K + 1>[i]): layer K's delta.
+    template <std::size_t K, std::size_t N>
+    constexpr void to_delta(const std::array<T, N>& back) noexcept {
+        using A = typename Net::template layer_type<K>::activation_type;
+        auto& zp = std::get<K>(z);
+        auto const& ap = std::get<K + 1>(a);
+        for (std::size_t i = 0; i < N; ++i) zp[i] = back[i] * A::derivative(zp[i], ap[i]);
     }
 };
 

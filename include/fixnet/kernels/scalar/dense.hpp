@@ -56,6 +56,16 @@ constexpr void dense_sgd_step(dense_layer<T, In, Out, A>& l, const std::array<T,
     if (learn_biases) detail::for_index<Out>([&](std::size_t o) { l.biases[o] -= rate * delta[o]; });
 }
 
+/// A hidden layer's part of the fused on-line step: back = the error sent to the layer's inputs,
+/// computed with the weights before the step (dense_backward_input), then dense_sgd_step.
+template <class T, std::size_t In, std::size_t Out, class A>
+constexpr void dense_backward_sgd_step(dense_layer<T, In, Out, A>& l, const std::array<T, In>& x,
+                                       const std::array<T, Out>& delta, T rate, bool learn_biases,
+                                       std::array<T, In>& back) noexcept {
+    dense_backward_input(l, delta, back);
+    dense_sgd_step(l, x, delta, rate, learn_biases);
+}
+
 /// p[k] -= rate * g[k] over a whole parameter array (applies an accumulated gradient).
 template <class T, std::size_t N>
 constexpr void sgd_update(std::array<T, N>& p, const std::array<T, N>& g, T rate) noexcept {

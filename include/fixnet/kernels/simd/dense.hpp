@@ -247,6 +247,69 @@ inline void dense_sgd_step(dense_layer<T, In, Out, A>& l, const std::array<T, In
             [&](std::size_t o) { l.biases[o] -= step[o]; });
 }
 
+/// Where xsimd::haddp must find row r so that lane r of its result is that row's sum. xsimd 8.1's
+/// AVX-512 float haddp puts the sums of rows 4, 5 in lanes 2, 3 and those of rows 2, 3 in lanes
+/// 4, 5 (likewise 12, 13 and 10, 11), as test_simd's whole-row kernel test showed; swapping those
+/// rows on the way in undoes it. Every other architecture's haddp keeps the order.
+template <class R>
+constexpr std::size_t haddp_slot(std::size_t r) noexcept {
+    if constexpr (std::is_same_v<typename R::value_type, float> && std::is_base_of_v<xsimd::avx512f, typename R::arch_type>) {
+        std::size_t const q = r % 8;
+        if (q == 2 || q == 3) return r + 2;
+        if (q == 4 || q == 5) return r - 2;
+    }
+    return r;
+}
+
+/// back = W^T delta with the weights before the step, and the SGD step of dense_sgd_step, in one
+/// pass over the weights (each is loaded once, used for the error, updated and stored).
+/// When the rows are whole batches of R (Out = 8, 16, 32 ...), R rows are summed at once and their
+/// R partial-sum batches reduced together by one haddp, instead of one horizontal add per row.
+template <class T, std::size_t In, std::size_t Out, class A>
+inline void dense_backward_sgd_step(dense_layer<T, In, Out, A>& l, const std::array<T, In>& x,
+                                    const std::array<T, Out>& delta, T rate, bool learn_biases,
+                                    std::array<T, In>& back) noexcept {
+    using R = typename fitting_batch<T, Out>::type;
+    constexpr bool whole_rows = [] {
+        if constexpr (std::is_void_v<R>) {
+            return false;
+        } else {
+            return Out % R::size == 0 && In >= R::size;
+        }
+    }();
+    if constexpr (whole_rows) {
+        constexpr std::size_t W = R::size, C = Out / W;
+        std::array<R, C> d;
+        for (std::size_t c = 0; c < C; ++c) d[c] = R::load_unaligned(delta.data() + c * W);
+        T* const w = l.weights.data();
+        // One row: its partial sums of w * delta, and w -= (rate x[i]) delta.
+        auto row = [&](std::size_t i) {
+            T* const wr = w + i * Out;
+            R const step(rate * x[i]);
+            R acc = R(T(0));
+            for (std::size_t c = 0; c < C; ++c) {
+                R const wv = R::load_unaligned(wr + c * W);
+                acc = xsimd::fma(wv, d[c], acc);
+                xsimd::fnma(step, d[c], wv).store_unaligned(wr + c * W);
+            }
+            return acc;
+        };
+        constexpr std::size_t groups_end = In / W * W;
+        for (std::size_t i = 0; i < groups_end; i += W) {
+            std::array<R, W> acc;
+            for (std::size_t r = 0; r < W; ++r) acc[haddp_slot<R>(r)] = row(i + r);
+            xsimd::haddp(acc.data()).store_unaligned(back.data() + i);
+        }
+        for (std::size_t i = groups_end; i < In; ++i) back[i] = xsimd::hadd(row(i));
+        if (learn_biases)
+            for (std::size_t c = 0; c < C; ++c)
+                xsimd::fnma(R(rate), d[c], R::load_unaligned(l.biases.data() + c * W)).store_unaligned(l.biases.data() + c * W);
+    } else {
+        dense_backward_input(l, delta, back);
+        dense_sgd_step(l, x, delta, rate, learn_biases);
+    }
+}
+
 /// p[k] -= rate * g[k] over a whole parameter array.
 template <class T, std::size_t N>
 inline void sgd_update(std::array<T, N>& p, const std::array<T, N>& g, T rate) noexcept {

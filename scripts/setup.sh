@@ -6,6 +6,21 @@
 # (the generator scripts are for maintainers).
 fixnet_packages=(cmake ninja-build g++ clang libclang-rt-14-dev libxsimd-dev doctest-dev libbenchmark-dev libeigen3-dev)
 
+# The Arm targets' cross compilers, C libraries and emulators (no dpkg --add-architecture needed:
+# each cross package carries its own C library; never gcc-multilib, which removes the cross compilers).
+fixnet_aarch64_packages=(g++-aarch64-linux-gnu qemu-user-static)
+fixnet_armhf_packages=(g++-arm-linux-gnueabihf qemu-user-static)
+fixnet_cortex_m_packages=(gcc-arm-none-eabi picolibc-arm-none-eabi libstdc++-arm-none-eabi-picolibc qemu-system-arm)
+
+# The packages a CMake preset needs beyond fixnet_packages.
+fixnet_preset_packages() {
+    case "$1" in
+        aarch64) echo "${fixnet_aarch64_packages[@]}" ;;
+        armhf) echo "${fixnet_armhf_packages[@]}" ;;
+        cortex-m*) echo "${fixnet_cortex_m_packages[@]}" ;;
+    esac
+}
+
 fixnet_ensure_packages() {
     local missing=() p
     for p in "$@"; do

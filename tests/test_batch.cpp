@@ -1,7 +1,7 @@
 // forward_batch: every sample's output within the rounding bound of a long-double reference, on
-// both backends, for narrow networks (samples in the SIMD lanes) and wide ones (one by one), at
-// batch sizes around the lane count; a size mismatch is reported and writes nothing; NaN inputs
-// stay NaN on every path.
+// both backends, for narrow networks (samples in the SIMD lanes) and wide ones (blocks of samples
+// through each layer, the rest one by one), at batch sizes around the lane and block counts; a
+// size mismatch is reported and writes nothing; NaN inputs stay NaN on every path.
 #include <doctest/doctest.h>
 
 #include <array>
@@ -25,6 +25,7 @@ struct config {
     config<fixnet::simd_backend, float, 2, 2, 2>, config<fixnet::simd_backend, double, 2, 2, 2>,            \
         config<fixnet::simd_backend, float, 8, 16, 8>, config<fixnet::simd_backend, float, 3, 17, 5>,        \
         config<fixnet::simd_backend, double, 5, 9, 3>, config<fixnet::simd_backend, float, 33, 9, 2>,        \
+        config<fixnet::simd_backend, float, 20, 40, 7>, config<fixnet::simd_backend, double, 3, 33, 17>,     \
         config<fixnet::scalar_backend, float, 2, 2, 2>, config<fixnet::scalar_backend, double, 3, 17, 5>
 
 }  // namespace
@@ -35,8 +36,9 @@ TEST_CASE_TEMPLATE("forward_batch: each output within the bound of the reference
     net_t net{};
     seeded_network(net, 11);
     auto const ref = to_ref(net);
-    // Sizes around every lane count (1, 2, 4, 8, 16) and a few whole batches plus a tail.
-    for (std::size_t const count : std::array<std::size_t, 16>{0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 100}) {
+    // Sizes around every lane count (1, 2, 4, 8, 16) and block of samples (6, 8), a few whole
+    // batches or blocks plus a tail.
+    for (std::size_t const count : std::array<std::size_t, 19>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 13, 15, 16, 17, 31, 32, 33, 100}) {
         CAPTURE(count);
         fixnet::random_engine rng{count + 1};
         std::vector<typename net_t::input_type> in(count);

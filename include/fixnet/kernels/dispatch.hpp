@@ -11,6 +11,7 @@
 #if FIXNET_HAS_SIMD
 #include "fixnet/kernels/simd/across_samples.hpp"
 #include "fixnet/kernels/simd/dense.hpp"
+#include "fixnet/kernels/simd/sample_blocks.hpp"
 #else
 namespace fixnet::kernels {
 namespace simd = scalar;  // no xsimd architecture: simd_backend computes with the scalar kernels
@@ -52,16 +53,22 @@ inline constexpr std::size_t parameter_alignment = [] {
     return alignof(T);
 }();
 
-/// forward_batch's fast path: for a narrow network on simd_backend at run time, computes whole
-/// batches of samples one per lane and returns how many samples it did (0 otherwise); the caller
-/// does the rest one sample at a time.
+/// forward_batch's fast paths on simd_backend at run time: a narrow network computes whole
+/// batches of samples one per lane; a wider one blocks of a few samples per pass over its
+/// weights. Returns how many samples it did (0 elsewhere); the caller does the rest one at a time.
 template <Backend B, class Net>
-constexpr std::size_t forward_across_samples([[maybe_unused]] const Net& net, [[maybe_unused]] const typename Net::input_type* in,
-                                             [[maybe_unused]] typename Net::output_type* out,
-                                             [[maybe_unused]] std::size_t count) noexcept {
+constexpr std::size_t forward_batch_fast([[maybe_unused]] const Net& net, [[maybe_unused]] const typename Net::input_type* in,
+                                         [[maybe_unused]] typename Net::output_type* out,
+                                         [[maybe_unused]] std::size_t count) noexcept {
 #if FIXNET_HAS_SIMD
-    if constexpr (B::uses_simd && Net::max_width <= kernels::simd::across_samples_max_width) {
-        if (!std::is_constant_evaluated()) return kernels::simd::forward_across_samples(net, in, out, count);
+    if constexpr (B::uses_simd) {
+        if (!std::is_constant_evaluated()) {
+            if constexpr (Net::max_width <= kernels::simd::across_samples_max_width) {
+                return kernels::simd::forward_across_samples(net, in, out, count);
+            } else {
+                return kernels::simd::forward_sample_blocks(net, in, out, count);
+            }
+        }
     }
 #endif
     return 0;

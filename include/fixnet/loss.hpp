@@ -5,6 +5,8 @@
 #include <concepts>
 #include <cstddef>
 
+#include "fixnet/detail/math.hpp"
+
 namespace fixnet {
 
 /// A loss: `L::value(out, target)` is the error of one output vector and
@@ -17,14 +19,16 @@ concept Loss = requires(const std::array<double, 2>& o, const std::array<double,
 
 /// The article's error: E_total = sum over outputs of 1/2 (target - out)^2; gradient out - target.
 struct half_squared_error {
+    /// The terms are summed pairwise (detail::pairwise_sum): the same as in output order up to 2
+    /// outputs, and no long chain of dependent additions for wide outputs.
     template <std::floating_point T, std::size_t N>
     [[nodiscard]] static constexpr T value(const std::array<T, N>& out, const std::array<T, N>& target) noexcept {
-        T e{};
+        std::array<T, N> e{};
         for (std::size_t o = 0; o < N; ++o) {
             T const d = target[o] - out[o];
-            e += T(0.5) * (d * d);
+            e[o] = T(0.5) * (d * d);
         }
-        return e;
+        return detail::pairwise_sum<0, N>(e);
     }
     template <std::floating_point T, std::size_t N>
     [[nodiscard]] static constexpr T gradient(const std::array<T, N>& out, const std::array<T, N>& target,

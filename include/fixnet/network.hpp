@@ -73,7 +73,7 @@ struct alignas(detail::parameter_alignment<B, T>) basic_network : detail::layer_
 private:
     template <std::size_t L>
     constexpr auto forward_from(const std::array<T, base::template layer_type<L>::input_size>& x) const noexcept {
-        std::array<T, base::template layer_type<L>::output_size> a{};
+        std::array<T, base::template layer_type<L>::output_size> a;  // written by dense_forward
         detail::dense_forward<B>(this->template layer<L>(), x, a);
         if constexpr (L + 1 < layer_count) {
             return forward_from<L + 1>(a);

@@ -39,7 +39,7 @@ constexpr typename Net::value_type backprop(const Net& net, const typename Net::
         tr.run_forward(net, x);
         auto const e = tr.template output_delta<L>(target);
         detail::static_for_reverse<Net::layer_count>([&](auto l) {
-            detail::dense_accumulate_gradient<B>(g.template layer<l>(), std::get<l>(tr.a), std::get<l>(tr.z));
+            detail::dense_accumulate_gradient<B>(g.template layer<l>(), detail::get<l>(tr.a), detail::get<l>(tr.z));
             if constexpr (l > 0) tr.template propagate<l>(net.template layer<l>());
         });
         return e;
@@ -62,7 +62,7 @@ constexpr typename Net::value_type train_step(Net& net, const typename Net::inpu
         if constexpr (l > 0) {
             tr.template propagate_and_step<l>(net.template layer<l>(), rate, opt.learn_biases);
         } else {
-            detail::dense_sgd_step<B>(net.template layer<l>(), std::get<l>(tr.a), std::get<l>(tr.z), rate, opt.learn_biases);
+            detail::dense_sgd_step<B>(net.template layer<l>(), detail::get<l>(tr.a), detail::get<l>(tr.z), rate, opt.learn_biases);
         }
     });
     return e;

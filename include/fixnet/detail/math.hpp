@@ -1,7 +1,10 @@
-// constexpr elementary functions, used only where the standard library's are not constexpr.
+// constexpr elementary functions, used only where the standard library's are not constexpr, and a
+// pairwise sum.
 #pragma once
 
+#include <array>
 #include <concepts>
+#include <cstddef>
 #include <limits>
 
 namespace fixnet::detail {
@@ -50,6 +53,20 @@ constexpr double sqrt_double(double x) noexcept {
         y = next;
     }
     return y;
+}
+
+/// p[B] + ... + p[E - 1] summed as two halves, recursively: log2(n) dependent additions instead of
+/// n (a plain running sum is one chain of additions, which made train_step's loss latency-bound).
+/// Up to 2 terms it is the plain sum, bit for bit.
+template <std::size_t B, std::size_t E, class T, std::size_t N>
+constexpr T pairwise_sum(const std::array<T, N>& p) noexcept {
+    static_assert(B < E && E <= N);
+    if constexpr (E - B == 1) {
+        return p[B];
+    } else {
+        constexpr std::size_t M = B + (E - B) / 2;
+        return pairwise_sum<B, M>(p) + pairwise_sum<M, E>(p);
+    }
 }
 
 }  // namespace fixnet::detail

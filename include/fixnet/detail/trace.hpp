@@ -3,13 +3,34 @@
 
 #include <array>
 #include <cstddef>
-#include <tuple>
 #include <utility>
 
 #include "fixnet/detail/static_for.hpp"
 #include "fixnet/kernels/dispatch.hpp"
 
 namespace fixnet::detail {
+
+/// One std::array<T, W> per index, left uninitialised (std::tuple would zero them all on every
+/// train_step: a memset of every activation, 3.7 KB for 784-128-10). get<I>(arrays) is element I.
+template <std::size_t I, class T, std::size_t W>
+struct array_slot {
+    std::array<T, W> value;
+};
+template <class T, class Seq, std::size_t... W>
+struct arrays_of;
+template <class T, std::size_t... I, std::size_t... W>
+struct arrays_of<T, std::index_sequence<I...>, W...> : array_slot<I, T, W>... {};
+template <class T, std::size_t... W>
+using arrays = arrays_of<T, std::make_index_sequence<sizeof...(W)>, W...>;
+
+template <std::size_t I, class T, std::size_t W>
+constexpr std::array<T, W>& get(array_slot<I, T, W>& s) noexcept {
+    return s.value;
+}
+template <std::size_t I, class T, std::size_t W>
+constexpr const std::array<T, W>& get(const array_slot<I, T, W>& s) noexcept {
+    return s.value;
+}
 
 template <class Net, class Seq = std::make_index_sequence<Net::layer_count>>
 struct trace;
@@ -22,13 +43,14 @@ struct trace<Net, std::index_sequence<L...>> {
     using B = typename Net::backend_type;
     static constexpr std::size_t last = Net::layer_count - 1;
 
-    std::tuple<typename Net::input_type, std::array<T, Net::template layer_type<L>::output_size>...> a{};
-    std::tuple<std::array<T, Net::template layer_type<L>::output_size>...> z{};
+    // Written before they are read: a<0> by run_forward, the rest layer by layer.
+    arrays<T, Net::input_size, Net::template layer_type<L>::output_size...> a;
+    arrays<T, Net::template layer_type<L>::output_size...> z;
 
     constexpr void run_forward(const Net& net, const typename Net::input_type& x) noexcept {
-        std::get<0>(a) = x;
+        get<0>(a) = x;
         static_for<Net::layer_count>([&](auto l) {
-            dense_forward<B>(net.template layer<l>(), std::get<l>(a), std::get<l + 1>(a), &std::get<l>(z));
+            dense_forward<B>(net.template layer<l>(), get<l>(a), get<l + 1>(a), &get<l>(z));
         });
     }
 
@@ -36,8 +58,8 @@ struct trace<Net, std::index_sequence<L...>> {
     template <class Loss>
     constexpr T output_delta(const typename Net::output_type& target) noexcept {
         using A = typename Net::template layer_type<last>::activation_type;
-        auto const& out = std::get<last + 1>(a);
-        auto& d = std::get<last>(z);
+        auto const& out = get<last + 1>(a);
+        auto& d = get<last>(z);
         for (std::size_t o = 0; o < Net::output_size; ++o)
             d[o] = Loss::gradient(out, target, o) * A::derivative(d[o], out[o]);
         return Loss::value(out, target);
@@ -47,8 +69,8 @@ struct trace<Net, std::index_sequence<L...>> {
     /// delta_prev[i] = (sum_o w(o, i) delta[o]) * act'(z_prev[i], a_prev[i]).
     template <std::size_t Lc, class Layer>
     constexpr void propagate(const Layer& layer) noexcept {
-        std::array<T, Layer::input_size> back{};
-        dense_backward_input<B>(layer, std::get<Lc>(z), back);
+        std::array<T, Layer::input_size> back;
+        dense_backward_input<B>(layer, get<Lc>(z), back);
         to_delta<Lc - 1>(back);
     }
 
@@ -56,8 +78,8 @@ struct trace<Net, std::index_sequence<L...>> {
     /// (the error goes back through the weights as they were before the step).
     template <std::size_t Lc, class Layer>
     constexpr void propagate_and_step(Layer& layer, T rate, bool learn_biases) noexcept {
-        std::array<T, Layer::input_size> back{};
-        dense_backward_sgd_step<B>(layer, std::get<Lc>(a), std::get<Lc>(z), rate, learn_biases, back);
+        std::array<T, Layer::input_size> back;
+        dense_backward_sgd_step<B>(layer, get<Lc>(a), get<Lc>(z), rate, learn_biases, back);
         to_delta<Lc - 1>(back);
     }
 
@@ -66,8 +88,8 @@ private:
     template <std::size_t K, std::size_t N>
     constexpr void to_delta(const std::array<T, N>& back) noexcept {
         using A = typename Net::template layer_type<K>::activation_type;
-        auto& zp = std::get<K>(z);
-        auto const& ap = std::get<K + 1>(a);
+        auto& zp = get<K>(z);
+        auto const& ap = get<K + 1>(a);
         for (std::size_t i = 0; i < N; ++i) zp[i] = back[i] * A::derivative(zp[i], ap[i]);
     }
 };

@@ -68,7 +68,7 @@ dense_run run_dense(const fixnet::dense_layer<T, In, Out, fixnet::sigmoid>& laye
     auto stepped_fixed = layer;
     std::array<T, In * Out> update_w = layer.weights;
     std::array<T, Out> update_b = layer.biases;
-    if constexpr (Simd) {
+    if constexpr (Simd && fixnet::detail::simd_has_lanes<T>) {  // 32-bit NEON has no double lanes
         vk::dense_forward(layer, x, a, &z);
         vk::dense_forward(layer, x, a_without_z);
         vk::dense_backward_input(layer, delta, back);
@@ -516,7 +516,7 @@ void check_odd_widths() {
     std::array<T, In> back_plain{};
     auto g = d.g0, g_plain = d.g0;
     auto step = d.layer, step_plain = d.layer;
-    if constexpr (B::uses_simd) {
+    if constexpr (B::uses_simd && fixnet::detail::simd_has_lanes<T>) {  // 32-bit NEON has no double lanes
         vk::dense_forward(d.layer, x.data, a.data, &z.data);
         vk::dense_backward_input(d.layer, delta.data, back.data);
         vk::dense_accumulate_gradient(g, x.data, delta.data);

@@ -20,12 +20,31 @@ namespace simd = scalar;  // no xsimd architecture: simd_backend computes with t
 
 namespace fixnet::detail {
 
+/// True when xsimd has lanes for T on the target: 32-bit NEON (armhf) has float lanes but no
+/// double ones (xsimd declares its double batch there with an empty register, of size 0), so
+/// there double computes with the scalar kernels.
+template <class T>
+inline constexpr bool simd_has_lanes =
+#if FIXNET_HAS_SIMD
+    xsimd::batch<T>::size > 0;
+#else
+    false;
+#endif
+
+/// The element type of a kernel's first argument (a layer or a parameter array).
+template <class First, class...>
+struct first_of {
+    using type = std::remove_cvref_t<First>;
+};
+template <class... Args>
+using element_of = typename first_of<Args...>::type::value_type;
+
 // Each wrapper takes the SIMD kernel only at run time and only for simd_backend: constant
 // evaluation always runs the constexpr scalar kernel, which is the specification.
 #define FIXNET_DETAIL_DISPATCH(kernel)                                                    \
     template <Backend B, class... Args>                                                   \
     constexpr void kernel(Args&&... args) noexcept {                                      \
-        if constexpr (B::uses_simd) {                                                     \
+        if constexpr (B::uses_simd && simd_has_lanes<element_of<Args...>>) {              \
             if (!std::is_constant_evaluated()) return kernels::simd::kernel(args...);     \
         }                                                                                 \
         kernels::scalar::kernel(args...);                                                 \
@@ -61,7 +80,7 @@ constexpr std::size_t forward_batch_fast([[maybe_unused]] const Net& net, [[mayb
                                          [[maybe_unused]] typename Net::output_type* out,
                                          [[maybe_unused]] std::size_t count) noexcept {
 #if FIXNET_HAS_SIMD
-    if constexpr (B::uses_simd) {
+    if constexpr (B::uses_simd && simd_has_lanes<typename Net::value_type>) {
         if (!std::is_constant_evaluated()) {
             if constexpr (Net::max_width <= kernels::simd::across_samples_max_width) {
                 return kernels::simd::forward_across_samples(net, in, out, count);

@@ -18,12 +18,26 @@ struct batch_activation;
 
 /// The vector sigmoid, 1 / (1 + e^-z), with fixnet's own e^t (t = -z): t = k ln2 + r with k an
 /// integer and |r| <= ln2 / 2 (Cody-Waite, ln2 in two parts), e^r by its Taylor polynomial
-/// (degree 7 in float, 13 in double: truncation below 0.05 ulp), and 2^k built in the exponent
+/// (degree 7 in float, 13 in double: truncation below 0.05 ulp; Estrin's scheme), and 2^k built in the exponent
 /// bits by integer addition. xsimd 8.1's exp does the same reduction with more range checks and,
 /// in double without AVX-512, converts to 64-bit integers by a slow emulation (2-2-2 double
 /// forward measured slower than scalar on AVX2). t is clamped to [lo, hi]: there e^lo rounds to 0
 /// (so the result is exactly 1, as in the scalar path) and e^hi to +inf (result exactly 0); a
 /// NaN input gives NaN.
+/// c[Lo] + c[Lo + 1] r + ... + c[Hi] r^(Hi - Lo) by Estrin's scheme, with powers = {r, r^2, r^4, r^8}:
+/// the low part plus the high part times the largest power of two below the term count.
+template <std::size_t Lo, std::size_t Hi, class B, class C>
+inline B estrin(const C& c, const std::array<B, 4>& powers) noexcept {
+    if constexpr (Lo == Hi) {
+        return B(c[Lo]);
+    } else {
+        constexpr std::size_t terms = Hi - Lo + 1;
+        constexpr std::size_t level = terms > 8 ? 3 : terms > 4 ? 2 : terms > 2 ? 1 : 0;
+        constexpr std::size_t half = std::size_t{1} << level;
+        return xsimd::fma(estrin<Lo + half, Hi>(c, powers), powers[level], estrin<Lo, Lo + half - 1>(c, powers));
+    }
+}
+
 template <>
 struct batch_activation<sigmoid> {
     template <class B>
@@ -48,12 +62,16 @@ struct batch_activation<sigmoid> {
         B const y = xsimd::fma(t, B(log2e), B(magic));
         B const k = y - B(magic);
         B const r = xsimd::fnma(k, B(ln2_lo), xsimd::fnma(k, B(ln2_hi), t));
-        // e^r = sum r^n / n!, Horner from the highest degree.
-        T inv_factorial[degree + 1] = {T(1)};
-        double f = 1;
-        for (std::size_t n = 1; n <= degree; ++n) inv_factorial[n] = T(1 / (f *= double(n)));
-        B p(inv_factorial[degree]);
-        for (std::size_t n = degree; n-- > 0;) p = xsimd::fma(p, r, B(inv_factorial[n]));
+        // e^r = sum r^n / n!, by Estrin's scheme: about log2(degree) dependent steps instead of
+        // Horner's degree (a 2-2-2 train_step is a chain of two sigmoids per step).
+        static constexpr auto inv_factorial = [] {
+            std::array<T, degree + 1> c{};
+            double f = 1;
+            for (std::size_t n = 0; n <= degree; ++n) c[n] = T(1 / (f *= double(n > 0 ? n : 1)));
+            return c;
+        }();
+        B const r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
+        B const p = estrin<0, degree>(inv_factorial, std::array<B, 4>{r, r2, r4, r8});
         I const exponent = xsimd::bitwise_cast<I>(y) - xsimd::bitwise_cast<I>(B(magic)) + I(bias);
         B const e = p * xsimd::bitwise_cast<B>(exponent << mantissa_bits);
         return xsimd::select(nan, z, B(T(1)) / (B(T(1)) + e));

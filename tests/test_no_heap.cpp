@@ -1,5 +1,6 @@
 // No heap: forward, loss, backprop, train_step, apply_gradient and initialize allocate nothing, on both
-// backends, in float and double, for 2-2-2, 33-17-5 and 784-128-10 networks. A program of its own
+// backends, in float and double, for 2-2-2, 33-17-5 and 784-128-10 sigmoid networks and a 4-16-16-5-5-3
+// network with every activation. A program of its own
 // (fixnet_no_heap_test): it replaces every global operator new and delete, and its link wraps malloc,
 // calloc and realloc (-Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc, see tests/CMakeLists.txt), so
 // that each call anywhere in the program, the C++ runtime's included, is counted.
@@ -225,6 +226,12 @@ void check_small_networks() {
     fixnet::basic_mlp<B, T, fixnet::sigmoid, 33, 17, 5> odd{};
     typename decltype(odd)::gradient_type odd_g{};
     check_no_heap(odd, odd_g);
+    // Every other activation too (their vector versions run on scratch of their own).
+    fixnet::basic_network<B, T, 4, fixnet::dense<16, fixnet::relu>, fixnet::dense<16, fixnet::tanh>,
+                          fixnet::dense<5, fixnet::leaky_relu<>>, fixnet::dense<5, fixnet::identity>, fixnet::dense<3, fixnet::sigmoid>>
+        mixed{};
+    typename decltype(mixed)::gradient_type mixed_g{};
+    check_no_heap(mixed, mixed_g);
 }
 
 template <class B, class T>
@@ -237,7 +244,7 @@ void check_large_network() {
 
 }  // namespace
 
-TEST_CASE_TEMPLATE("no heap: 2-2-2 and 33-17-5 networks allocate nothing", B, fixnet::scalar_backend, fixnet::simd_backend) {
+TEST_CASE_TEMPLATE("no heap: 2-2-2, 33-17-5 and mixed-activation networks allocate nothing", B, fixnet::scalar_backend, fixnet::simd_backend) {
     check_small_networks<B, float>();
     check_small_networks<B, double>();
 }

@@ -2,4 +2,8 @@
 #pragma once
 
 #include "fixnet/activations/activation.hpp"
+#include "fixnet/activations/identity.hpp"
+#include "fixnet/activations/leaky_relu.hpp"
+#include "fixnet/activations/relu.hpp"
 #include "fixnet/activations/sigmoid.hpp"
+#include "fixnet/activations/tanh.hpp"

@@ -6,7 +6,11 @@
 
 #include "fixnet/kernels/simd/xsimd.hpp"
 
+#include "fixnet/activations/identity.hpp"
+#include "fixnet/activations/leaky_relu.hpp"
+#include "fixnet/activations/relu.hpp"
 #include "fixnet/activations/sigmoid.hpp"
+#include "fixnet/activations/tanh.hpp"
 
 namespace fixnet::kernels::simd {
 
@@ -75,6 +79,82 @@ struct batch_activation<sigmoid> {
         I const exponent = xsimd::bitwise_cast<I>(y) - xsimd::bitwise_cast<I>(B(magic)) + I(bias);
         B const e = p * xsimd::bitwise_cast<B>(exponent << mantissa_bits);
         return xsimd::select(nan, z, B(T(1)) / (B(T(1)) + e));
+    }
+};
+
+template <>
+struct batch_activation<identity> {
+    template <class B>
+    static B value(const B& z) noexcept {
+        return z;
+    }
+};
+
+/// select rather than xsimd::max(z, 0): max's result for a NaN operand depends on the
+/// instruction set (SSE's maxps returns its second operand), while z < 0 is false for NaN on
+/// every one, so a NaN stays NaN as in the scalar relu.
+template <>
+struct batch_activation<relu> {
+    template <class B>
+    static B value(const B& z) noexcept {
+        return xsimd::select(z < B(0), B(0), z);
+    }
+};
+
+template <class Slope>
+struct batch_activation<leaky_relu<Slope>> {
+    template <class B>
+    static B value(const B& z) noexcept {
+        using T = typename B::value_type;
+        return xsimd::select(z < B(0), z * B(leaky_relu<Slope>::template slope<T>), z);
+    }
+};
+
+/// The vector tanh: sign(z) t / (t + 2) with t = e^(2|z|) - 1, as the constexpr scalar one, so that
+/// small |z| keeps its relative accuracy. e^u - 1 (u = 2|z|) by the same reduction as the sigmoid's
+/// e^t, u = k ln2 + r, then e^u - 1 = 2^k (e^r - 1) + (2^k - 1) with e^r - 1 = r + r^2 (1/2 + r/6 + ...)
+/// (Estrin's scheme; the leading r added last, in one rounding: for k = 0, i.e. |z| < 0.17, this is
+/// the whole result).
+/// u is clamped to 20 (float) or 40 (double), beyond which tanh rounds to exactly 1 anyway. Measured
+/// against long double tanhl over the whole range (tests/test_activations.cpp), in units of
+/// eps * |tanh z|: worst 1.40 in float and 1.37 in double with FMA (AVX2, AVX-512), 1.33 and 1.43 on
+/// SSE2, where xsimd's fma rounds twice (near |z| = 0.17, where k becomes 1 and 2 (e^r - 1) + 1
+/// cancels a little), tested within 3; glibc's tanhf/tanh measured 1.35/1.31 and
+/// xsimd 8.1's tanh 1.13/1.10 by the same yardstick, at the price of a rational function and an exp.
+template <>
+struct batch_activation<tanh> {
+    template <class B>
+    static B value(const B& z) noexcept {
+        using T = typename B::value_type;
+        using I = xsimd::batch<xsimd::as_integer_t<T>, typename B::arch_type>;
+        constexpr bool is_float = sizeof(T) == 4;
+        constexpr T hi = is_float ? T(20) : T(40);
+        constexpr T log2e = T(1.44269504088896340736);
+        constexpr T ln2_hi = is_float ? T(0.693359375) : T(6.93147180369123816490e-01);  // k * ln2_hi exact
+        constexpr T ln2_lo = is_float ? T(-2.12194440e-4) : T(1.90821492927058770002e-10);
+        constexpr T magic = is_float ? T(12582912.0) : T(6755399441055744.0);  // 1.5 * 2^23, 1.5 * 2^52
+        constexpr int mantissa_bits = is_float ? 23 : 52;
+        constexpr xsimd::as_integer_t<T> bias = is_float ? 127 : 1023;
+        constexpr std::size_t degree = is_float ? 7 : 13;  // of e^r; the series below starts at r^2 / 2
+
+        auto const nan = xsimd::isnan(z);
+        B const u = xsimd::min(xsimd::abs(z) * B(T(2)), B(hi));  // NaN lanes: replaced at the end
+        B const y = xsimd::fma(u, B(log2e), B(magic));          // k in the low mantissa bits (see sigmoid)
+        B const k = y - B(magic);
+        B const r = xsimd::fnma(k, B(ln2_lo), xsimd::fnma(k, B(ln2_hi), u));
+        static constexpr auto coefficients = [] {  // 1 / (n + 2)!
+            std::array<T, degree - 1> c{};
+            double f = 1;
+            for (std::size_t n = 0; n < c.size(); ++n) c[n] = T(1 / (f *= double(n + 2)));
+            return c;
+        }();
+        B const r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
+        B const em1_r = xsimd::fma(r2, estrin<0, degree - 2>(coefficients, std::array<B, 4>{r, r2, r4, r8}), r);
+        I const exponent = xsimd::bitwise_cast<I>(y) - xsimd::bitwise_cast<I>(B(magic)) + I(bias);
+        B const two_k = xsimd::bitwise_cast<B>(exponent << mantissa_bits);
+        B const t = xsimd::fma(two_k, em1_r, two_k - B(T(1)));
+        B const a = t / (t + B(T(2)));
+        return xsimd::select(nan, z, xsimd::copysign(a, z));
     }
 };
 

@@ -153,6 +153,12 @@ TEST_CASE("activations: the exact points of each") {
 
 // ---- the constexpr tanh --------------------------------------------------------------------------
 
+/// Where long double is only double (32-bit Arm), the double "exact" values come from the double
+/// std::tanh, itself up to 1.31 eps off (measured on x86 against long double): its share is added to
+/// every double bound below.
+template <class T>
+constexpr double reference_share = std::numeric_limits<real>::digits > std::numeric_limits<T>::digits ? 0 : 1.5;
+
 TEST_CASE("activations: the constexpr tanh is within 2 eps |tanh| of the exact one (double), 0.5 (float)") {
     real worst_d = 0, worst_f = 0;
     auto const check = [](auto z, real& worst) {
@@ -161,7 +167,7 @@ TEST_CASE("activations: the constexpr tanh is within 2 eps |tanh| of the exact o
         real const want = std::tanh(static_cast<real>(z));
         real const err = std::fabs(fixnet::detail::tanh(z) - want);
         if (want != 0) worst = std::max(worst, err / (eps * std::fabs(want)));
-        return err <= 2 * eps * std::fabs(want);
+        return err <= (2 + reference_share<T>)*eps * std::fabs(want);
     };
     std::size_t bad = 0;
     for (int k = 0; k <= 200000; ++k) {
@@ -174,7 +180,7 @@ TEST_CASE("activations: the constexpr tanh is within 2 eps |tanh| of the exact o
     CHECK(bad == 0);
     MESSAGE("worst constexpr tanh error, in eps * |tanh z|: float " << static_cast<double>(worst_f) << ", double "
                                                                    << static_cast<double>(worst_d));
-    CHECK(worst_d <= 2);  // measured 1.79
+    CHECK(worst_d <= 2 + reference_share<double>);  // measured 1.79 on x86 against long double
     CHECK(worst_f <= 0.5001);
 }
 
@@ -183,44 +189,62 @@ TEST_CASE("activations: the constexpr tanh is within 2 eps |tanh| of the exact o
 #if FIXNET_HAS_SIMD
 namespace {
 
+/// 32-bit NEON (armhf) has no subnormal numbers: its float vector arithmetic flushes them to zero,
+/// so there the vector activations are compared on the normal inputs and results only.
+#if defined(__arm__) && !defined(__aarch64__)
+constexpr bool vector_flushes_subnormals = true;
+#else
+constexpr bool vector_flushes_subnormals = false;
+#endif
+
+template <class T>
+bool is_subnormal(T v) {
+    return v != 0 && std::fabs(v) < std::numeric_limits<T>::min();
+}
+
 /// A's vector version against its scalar one on every test point and NaN, lane by lane in the widest
 /// batch: bit for bit for the piecewise-linear activations (the same comparison and the same one
 /// product), and for tanh each within 3 eps * |exact| of the exact value. Returns tanh's worst
 /// error in units of eps * |exact| (0 for the others).
 template <class A, class T>
 double check_vector_activation() {
-    using B = xsimd::batch<T>;
-    constexpr std::size_t N = B::size;
-    real const eps = std::numeric_limits<T>::epsilon();
-    auto points = test_points<T>();
-    points.push_back(std::numeric_limits<T>::quiet_NaN());
-    // tanh over its whole range, and small |z| log-spaced down to the subnormals.
-    for (int k = 0; k <= 200000; ++k) {
-        double const f = k / 200000.0;
-        points.push_back(static_cast<T>(-25 + 50 * f));
-        points.push_back(static_cast<T>(std::ldexp(1 + f, -static_cast<int>(140 * f)) * (k % 2 == 0 ? 1 : -1)));
-    }
-    while (points.size() % N != 0) points.push_back(T(0.25));
-    double worst = 0;
-    std::size_t bad = 0;
-    for (std::size_t k = 0; k < points.size(); k += N) {
-        alignas(64) std::array<T, N> y{};
-        fixnet::kernels::simd::activate<A>(B::load_unaligned(points.data() + k)).store_aligned(y.data());
-        for (std::size_t j = 0; j < N; ++j) {
-            T const z = points[k + j], s = A::value(z);
-            if (std::isnan(z)) {
-                bad += std::isnan(y[j]) ? 0 : 1;
-            } else if constexpr (std::is_same_v<A, fixnet::tanh>) {
-                real const want = std::tanh(static_cast<real>(z)), err = std::fabs(y[j] - want);
-                bad += err <= 3 * eps * std::fabs(want) ? 0 : 1;
-                if (want != 0) worst = std::max(worst, static_cast<double>(err / (eps * std::fabs(want))));
-            } else {
-                bad += y[j] == s && std::signbit(y[j]) == std::signbit(s) ? 0 : 1;
+    if constexpr (!fixnet::detail::simd_has_lanes<T>) {
+        return 0;  // 32-bit NEON has no double lanes: double computes with the scalar kernels there
+    } else {
+        using B = xsimd::batch<T>;
+        constexpr std::size_t N = B::size;
+        real const eps = std::numeric_limits<T>::epsilon();
+        auto points = test_points<T>();
+        points.push_back(std::numeric_limits<T>::quiet_NaN());
+        // tanh over its whole range, and small |z| log-spaced down to the subnormals.
+        for (int k = 0; k <= 200000; ++k) {
+            double const f = k / 200000.0;
+            points.push_back(static_cast<T>(-25 + 50 * f));
+            points.push_back(static_cast<T>(std::ldexp(1 + f, -static_cast<int>(140 * f)) * (k % 2 == 0 ? 1 : -1)));
+        }
+        while (points.size() % N != 0) points.push_back(T(0.25));
+        double worst = 0;
+        std::size_t bad = 0;
+        for (std::size_t k = 0; k < points.size(); k += N) {
+            alignas(64) std::array<T, N> y{};
+            fixnet::kernels::simd::activate<A>(B::load_unaligned(points.data() + k)).store_aligned(y.data());
+            for (std::size_t j = 0; j < N; ++j) {
+                T const z = points[k + j], s = A::value(z);
+                if (vector_flushes_subnormals && (is_subnormal(z) || is_subnormal(s))) continue;
+                if (std::isnan(z)) {
+                    bad += std::isnan(y[j]) ? 0 : 1;
+                } else if constexpr (std::is_same_v<A, fixnet::tanh>) {
+                    real const want = std::tanh(static_cast<real>(z)), err = std::fabs(y[j] - want);
+                    bad += err <= 3 * eps * std::fabs(want) ? 0 : 1;
+                    if (want != 0) worst = std::max(worst, static_cast<double>(err / (eps * std::fabs(want))));
+                } else {
+                    bad += y[j] == s && std::signbit(y[j]) == std::signbit(s) ? 0 : 1;
+                }
             }
         }
+        CHECK(bad == 0);
+        return worst;
     }
-    CHECK(bad == 0);
-    return worst;
 }
 
 }  // namespace
@@ -235,8 +259,10 @@ TEST_CASE("activations: the vector tanh is within 3 eps |tanh z| of the exact on
     double const f = check_vector_activation<fixnet::tanh, float>();
     double const d = check_vector_activation<fixnet::tanh, double>();
     MESSAGE("worst vector tanh error, in eps * |tanh z|: float " << f << ", double " << d);
-    CHECK(f <= 1.5);  // measured 1.40 and 1.37 with FMA (AVX-512, AVX2), 1.33 and 1.43 on SSE2
-    CHECK(d <= 1.5);
+    // Measured worst float / double: 1.40 / 1.37 with FMA on x86 (AVX-512, AVX2), 1.33 / 1.43 on SSE2,
+    // 2.09 / 1.37 on aarch64 NEON.
+    CHECK(f <= 2.5);
+    CHECK(d <= 2.5);
 }
 #endif
 

@@ -20,14 +20,6 @@ namespace fixnet::kernels::simd {
 template <class A>
 struct batch_activation;
 
-/// The vector sigmoid, 1 / (1 + e^-z), with fixnet's own e^t (t = -z): t = k ln2 + r with k an
-/// integer and |r| <= ln2 / 2 (Cody-Waite, ln2 in two parts), e^r by its Taylor polynomial
-/// (degree 7 in float, 13 in double: truncation below 0.05 ulp; Estrin's scheme), and 2^k built in the exponent
-/// bits by integer addition. xsimd 8.1's exp does the same reduction with more range checks and,
-/// in double without AVX-512, converts to 64-bit integers by a slow emulation (2-2-2 double
-/// forward measured slower than scalar on AVX2). t is clamped to [lo, hi]: there e^lo rounds to 0
-/// (so the result is exactly 1, as in the scalar path) and e^hi to +inf (result exactly 0); a
-/// NaN input gives NaN.
 /// c[Lo] + c[Lo + 1] r + ... + c[Hi] r^(Hi - Lo) by Estrin's scheme, with powers = {r, r^2, r^4, r^8}:
 /// the low part plus the high part times the largest power of two below the term count.
 template <std::size_t Lo, std::size_t Hi, class B, class C>
@@ -42,42 +34,67 @@ inline B estrin(const C& c, const std::array<B, 4>& powers) noexcept {
     }
 }
 
-template <>
-struct batch_activation<sigmoid> {
-    template <class B>
-    static B value(const B& z) noexcept {
-        using T = typename B::value_type;
-        using I = xsimd::batch<xsimd::as_integer_t<T>, typename B::arch_type>;
-        constexpr bool is_float = sizeof(T) == 4;
-        constexpr T lo = is_float ? T(-88) : T(-709);  // k = -127 / -1023: 2^k built as 0
-        constexpr T hi = is_float ? T(89) : T(710);    // k = 128 / 1024: 2^k built as +inf
+/// The parts of e^u that the vector sigmoid and tanh share, for u already clamped by the caller to
+/// where 2^k is built exactly (or as 0 or +inf on purpose): u = k ln2 + r with k an integer and
+/// |r| <= ln2 / 2 (Cody-Waite, ln2 in two parts), the powers of r that Estrin's scheme needs, and
+/// 2^k built in the exponent bits by integer addition. e^r's Taylor coefficients are inv_factorial
+/// (degree 7 in float, 13 in double: truncation below 0.05 ulp).
+template <class B>
+struct exp_reduction {
+    using T = typename B::value_type;
+    using I = xsimd::batch<xsimd::as_integer_t<T>, typename B::arch_type>;
+    static constexpr bool is_float = sizeof(T) == 4;
+    static constexpr std::size_t degree = is_float ? 7 : 13;
+    /// 1 / n! for n = 0 ... degree.
+    static constexpr std::array<T, degree + 1> inv_factorial = [] {
+        std::array<T, degree + 1> c{};
+        double f = 1;
+        for (std::size_t n = 0; n <= degree; ++n) c[n] = T(1 / (f *= double(n > 0 ? n : 1)));
+        return c;
+    }();
+
+    B r;
+    std::array<B, 4> powers;  // r, r^2, r^4, r^8
+    B two_k;
+
+    explicit exp_reduction(const B& u) noexcept {
         constexpr T log2e = T(1.44269504088896340736);
         constexpr T ln2_hi = is_float ? T(0.693359375) : T(6.93147180369123816490e-01);  // k * ln2_hi exact
         constexpr T ln2_lo = is_float ? T(-2.12194440e-4) : T(1.90821492927058770002e-10);
         constexpr T magic = is_float ? T(12582912.0) : T(6755399441055744.0);  // 1.5 * 2^23, 1.5 * 2^52
         constexpr int mantissa_bits = is_float ? 23 : 52;
         constexpr xsimd::as_integer_t<T> bias = is_float ? 127 : 1023;
-        constexpr std::size_t degree = is_float ? 7 : 13;
+        // y = u / ln2 + magic rounds u / ln2 to the nearest integer k, which then sits in y's low
+        // mantissa bits: k = y - magic as a float, and bits(y) - bits(magic) as an integer.
+        B const y = xsimd::fma(u, B(log2e), B(magic));
+        B const k = y - B(magic);
+        r = xsimd::fnma(k, B(ln2_lo), xsimd::fnma(k, B(ln2_hi), u));
+        B const r2 = r * r, r4 = r2 * r2;
+        powers = {r, r2, r4, r4 * r4};
+        I const exponent = xsimd::bitwise_cast<I>(y) - xsimd::bitwise_cast<I>(B(magic)) + I(bias);
+        two_k = xsimd::bitwise_cast<B>(exponent << mantissa_bits);
+    }
+};
+
+/// The vector sigmoid, 1 / (1 + e^-z), with fixnet's own e^t (t = -z, exp_reduction; e^r by
+/// Estrin's scheme: about log2(degree) dependent steps instead of Horner's degree, since a 2-2-2
+/// train_step is a chain of two sigmoids per step). xsimd 8.1's exp does the same reduction with
+/// more range checks and, in double without AVX-512, converts to 64-bit integers by a slow
+/// emulation (2-2-2 double forward measured slower than scalar on AVX2). t is clamped to [lo, hi]:
+/// there e^lo rounds to 0 (so the result is exactly 1, as in the scalar path) and e^hi to +inf
+/// (result exactly 0); a NaN input gives NaN.
+template <>
+struct batch_activation<sigmoid> {
+    template <class B>
+    static B value(const B& z) noexcept {
+        using T = typename B::value_type;
+        using E = exp_reduction<B>;
+        constexpr T lo = E::is_float ? T(-88) : T(-709);  // k = -127 / -1023: 2^k built as 0
+        constexpr T hi = E::is_float ? T(89) : T(710);    // k = 128 / 1024: 2^k built as +inf
 
         auto const nan = xsimd::isnan(z);
-        B const t = xsimd::clip(-z, B(lo), B(hi));  // any value for a NaN: replaced at the end
-        // y = t / ln2 + magic rounds t / ln2 to the nearest integer k, which then sits in y's
-        // low mantissa bits: k = y - magic as a float, and bits(y) - bits(magic) as an integer.
-        B const y = xsimd::fma(t, B(log2e), B(magic));
-        B const k = y - B(magic);
-        B const r = xsimd::fnma(k, B(ln2_lo), xsimd::fnma(k, B(ln2_hi), t));
-        // e^r = sum r^n / n!, by Estrin's scheme: about log2(degree) dependent steps instead of
-        // Horner's degree (a 2-2-2 train_step is a chain of two sigmoids per step).
-        static constexpr auto inv_factorial = [] {
-            std::array<T, degree + 1> c{};
-            double f = 1;
-            for (std::size_t n = 0; n <= degree; ++n) c[n] = T(1 / (f *= double(n > 0 ? n : 1)));
-            return c;
-        }();
-        B const r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
-        B const p = estrin<0, degree>(inv_factorial, std::array<B, 4>{r, r2, r4, r8});
-        I const exponent = xsimd::bitwise_cast<I>(y) - xsimd::bitwise_cast<I>(B(magic)) + I(bias);
-        B const e = p * xsimd::bitwise_cast<B>(exponent << mantissa_bits);
+        E const x(xsimd::clip(-z, B(lo), B(hi)));  // any value for a NaN: replaced at the end
+        B const e = estrin<0, E::degree>(E::inv_factorial, x.powers) * x.two_k;
         return xsimd::select(nan, z, B(T(1)) / (B(T(1)) + e));
     }
 };
@@ -126,33 +143,14 @@ struct batch_activation<tanh> {
     template <class B>
     static B value(const B& z) noexcept {
         using T = typename B::value_type;
-        using I = xsimd::batch<xsimd::as_integer_t<T>, typename B::arch_type>;
-        constexpr bool is_float = sizeof(T) == 4;
-        constexpr T hi = is_float ? T(20) : T(40);
-        constexpr T log2e = T(1.44269504088896340736);
-        constexpr T ln2_hi = is_float ? T(0.693359375) : T(6.93147180369123816490e-01);  // k * ln2_hi exact
-        constexpr T ln2_lo = is_float ? T(-2.12194440e-4) : T(1.90821492927058770002e-10);
-        constexpr T magic = is_float ? T(12582912.0) : T(6755399441055744.0);  // 1.5 * 2^23, 1.5 * 2^52
-        constexpr int mantissa_bits = is_float ? 23 : 52;
-        constexpr xsimd::as_integer_t<T> bias = is_float ? 127 : 1023;
-        constexpr std::size_t degree = is_float ? 7 : 13;  // of e^r; the series below starts at r^2 / 2
+        using E = exp_reduction<B>;
+        constexpr T hi = E::is_float ? T(20) : T(40);
 
         auto const nan = xsimd::isnan(z);
-        B const u = xsimd::min(xsimd::abs(z) * B(T(2)), B(hi));  // NaN lanes: replaced at the end
-        B const y = xsimd::fma(u, B(log2e), B(magic));          // k in the low mantissa bits (see sigmoid)
-        B const k = y - B(magic);
-        B const r = xsimd::fnma(k, B(ln2_lo), xsimd::fnma(k, B(ln2_hi), u));
-        static constexpr auto coefficients = [] {  // 1 / (n + 2)!
-            std::array<T, degree - 1> c{};
-            double f = 1;
-            for (std::size_t n = 0; n < c.size(); ++n) c[n] = T(1 / (f *= double(n + 2)));
-            return c;
-        }();
-        B const r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
-        B const em1_r = xsimd::fma(r2, estrin<0, degree - 2>(coefficients, std::array<B, 4>{r, r2, r4, r8}), r);
-        I const exponent = xsimd::bitwise_cast<I>(y) - xsimd::bitwise_cast<I>(B(magic)) + I(bias);
-        B const two_k = xsimd::bitwise_cast<B>(exponent << mantissa_bits);
-        B const t = xsimd::fma(two_k, em1_r, two_k - B(T(1)));
+        E const x(xsimd::min(xsimd::abs(z) * B(T(2)), B(hi)));  // NaN lanes: replaced at the end
+        // e^r - 1 = r + r^2 (1/2! + r/3! + ...): the series from inv_factorial[2] on.
+        B const em1_r = xsimd::fma(x.powers[1], estrin<2, E::degree>(E::inv_factorial, x.powers), x.r);
+        B const t = xsimd::fma(x.two_k, em1_r, x.two_k - B(T(1)));
         B const a = t / (t + B(T(2)));
         return xsimd::select(nan, z, xsimd::copysign(a, z));
     }

@@ -26,7 +26,9 @@ struct config {
         config<fixnet::simd_backend, float, 8, 16, 8>, config<fixnet::simd_backend, float, 3, 17, 5>,        \
         config<fixnet::simd_backend, double, 5, 9, 3>, config<fixnet::simd_backend, float, 33, 9, 2>,        \
         config<fixnet::simd_backend, float, 20, 40, 7>, config<fixnet::simd_backend, double, 3, 33, 17>,     \
-        config<fixnet::scalar_backend, float, 2, 2, 2>, config<fixnet::scalar_backend, double, 3, 17, 5>
+        config<fixnet::simd_backend, float, 1, 8, 1>, config<fixnet::simd_backend, double, 2, 4, 1>,          \
+        config<fixnet::simd_backend, float, 1, 3, 2>, config<fixnet::scalar_backend, float, 2, 2, 2>,          \
+        config<fixnet::scalar_backend, double, 3, 17, 5>
 
 }  // namespace
 

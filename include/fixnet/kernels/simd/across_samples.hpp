@@ -34,20 +34,31 @@ inline auto layer_across_samples(const Layer& l, const std::array<B, Layer::inpu
 }
 
 /// out[k] = net.forward(in[k]) for the first count / lanes * lanes samples, lanes samples at a
-/// time; returns how many it did (the caller finishes the rest one by one). Samples go into lanes
-/// by element-wise gathers, and come back by a store to fixnet's own scratch and scalar copies,
-/// so only the caller's elements are ever read or written.
+/// time; returns how many it did (the caller finishes the rest one by one). Samples of one value
+/// are loaded and stored as whole batches; wider ones go into lanes by element-wise gathers and
+/// come back by a store to fixnet's own scratch and scalar copies (splitting pairs by permutes
+/// instead was measured no faster for 2-2-2: the sigmoids bound it). Only the caller's elements are
+/// ever read or written, and a block's inputs are all read before its outputs are written (so
+/// `out` may alias `in`).
 template <class Net>
 inline std::size_t forward_across_samples(const Net& net, const typename Net::input_type* in,
                                           typename Net::output_type* out, std::size_t count) noexcept {
     using T = typename Net::value_type;
     using B = batch<T>;
     constexpr std::size_t W = B::size;
+    // Samples of one value are read and written as whole batches: that needs the arrays of
+    // a span to lie end to end, which std::array of T does on every ABI fixnet builds for.
+    static_assert(sizeof(typename Net::input_type) == Net::input_size * sizeof(T) &&
+                  sizeof(typename Net::output_type) == Net::output_size * sizeof(T));
     std::size_t k = 0;
     for (; k + W <= count; k += W) {
         std::array<B, Net::input_size> x;
-        for (std::size_t i = 0; i < Net::input_size; ++i)
-            x[i] = [&]<std::size_t... S>(std::index_sequence<S...>) { return B{in[k + S][i]...}; }(std::make_index_sequence<W>{});
+        if constexpr (Net::input_size == 1) {
+            x[0] = B::load_unaligned(in[k].data());
+        } else {
+            for (std::size_t i = 0; i < Net::input_size; ++i)
+                x[i] = [&]<std::size_t... S>(std::index_sequence<S...>) { return B{in[k + S][i]...}; }(std::make_index_sequence<W>{});
+        }
         auto run = [&]<std::size_t L>(auto& self, std::integral_constant<std::size_t, L>, const auto& a) {
             auto next = layer_across_samples<B>(net.template layer<L>(), a);
             if constexpr (L + 1 < Net::layer_count) {
@@ -57,10 +68,14 @@ inline std::size_t forward_across_samples(const Net& net, const typename Net::in
             }
         };
         auto const y = run(run, std::integral_constant<std::size_t, 0>{}, x);
-        alignas(alignment<T>) std::array<T, W> lanes_out;
-        for (std::size_t o = 0; o < Net::output_size; ++o) {
-            y[o].store_aligned(lanes_out.data());
-            for (std::size_t s = 0; s < W; ++s) out[k + s][o] = lanes_out[s];
+        if constexpr (Net::output_size == 1) {
+            y[0].store_unaligned(out[k].data());
+        } else {
+            alignas(alignment<T>) std::array<T, W> lanes_out;
+            for (std::size_t o = 0; o < Net::output_size; ++o) {
+                y[o].store_aligned(lanes_out.data());
+                for (std::size_t s = 0; s < W; ++s) out[k + s][o] = lanes_out[s];
+            }
         }
     }
     return k;

@@ -6,4 +6,6 @@
 #include "fixnet/activations/leaky_relu.hpp"
 #include "fixnet/activations/relu.hpp"
 #include "fixnet/activations/sigmoid.hpp"
+#include "fixnet/activations/softmax.hpp"
+#include "fixnet/activations/softplus.hpp"
 #include "fixnet/activations/tanh.hpp"

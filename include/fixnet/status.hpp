@@ -10,6 +10,7 @@ namespace fixnet {
 enum class status : unsigned char {
     ok = 0,
     size_mismatch,  ///< two spans that must have the same length do not; nothing was written
+    empty_batch,    ///< training on no samples at all; nothing was changed
 };
 
 /// True for every status but ok.
@@ -20,6 +21,7 @@ enum class status : unsigned char {
     switch (s) {
         case status::ok: return "ok";
         case status::size_mismatch: return "size mismatch";
+        case status::empty_batch: return "empty batch";
     }
     return "unknown status";
 }

@@ -4,14 +4,20 @@
 #include <array>
 #include <concepts>
 #include <cstddef>
+#include <cstdint>
+#include <span>
 #include <type_traits>
+#include <utility>
 
+#include "fixnet/detail/permutation.hpp"
 #include "fixnet/detail/static_for.hpp"
 #include "fixnet/detail/trace.hpp"
 #include "fixnet/kernels/dispatch.hpp"
 #include "fixnet/loss.hpp"
 #include "fixnet/network.hpp"
 #include "fixnet/optimizers.hpp"
+#include "fixnet/random.hpp"
+#include "fixnet/status.hpp"
 
 namespace fixnet {
 
@@ -22,6 +28,25 @@ template <Loss L = half_squared_error, Network Net>
                                                       const typename Net::output_type& target) noexcept {
     return L::value(net.forward(x), target);
 }
+
+namespace detail {
+/// Adds scale * dE/dparam of one sample into g and returns E: backprop's body, and one sample of a
+/// mini-batch's mean gradient (scale 1 / n).
+template <class L, class Net, class G>
+constexpr typename Net::value_type accumulate_gradient(const Net& net, const typename Net::input_type& x,
+                                                       const typename Net::output_type& target, G& g,
+                                                       typename Net::value_type scale) noexcept {
+    using B = typename Net::backend_type;
+    trace<Net> tr;
+    tr.run_forward(net, x);
+    auto const e = tr.template output_delta<L>(target, scale);
+    static_for_reverse<Net::layer_count>([&](auto l) {
+        dense_accumulate_gradient<B>(g.template layer<l>(), get<l>(tr.a), get<l>(tr.z));
+        if constexpr (l > 0) tr.template propagate<l>(net.template layer<l>());
+    });
+    return e;
+}
+}  // namespace detail
 
 /// Adds dE/dparam for one sample into g (so a mini-batch is several calls on one g) and
 /// returns E before any update. g must be Net::gradient_type; start from `g{}` to get the
@@ -34,21 +59,15 @@ constexpr typename Net::value_type backprop(const Net& net, const typename Net::
     if constexpr (!std::is_same_v<G, typename Net::gradient_type>) {
         return {};  // only the static_assert above is reported, not errors from the body
     } else {
-        using B = typename Net::backend_type;
-        detail::trace<Net> tr;
-        tr.run_forward(net, x);
-        auto const e = tr.template output_delta<L>(target);
-        detail::static_for_reverse<Net::layer_count>([&](auto l) {
-            detail::dense_accumulate_gradient<B>(g.template layer<l>(), detail::get<l>(tr.a), detail::get<l>(tr.z));
-            if constexpr (l > 0) tr.template propagate<l>(net.template layer<l>());
-        });
-        return e;
+        return detail::accumulate_gradient<L>(net, x, target, g, typename Net::value_type(1));
     }
 }
 
 /// One on-line SGD step on one sample (the article's step): forward, backprop and update,
 /// fused so that no gradient is stored: each layer's delta is sent back through its weights
-/// before they change. Returns E before the update.
+/// before they change. Returns E before the update. Having no state, it takes the plain step
+/// p -= learning_rate dE/dp and ignores opt's momentum, nesterov and weight_decay: pass an
+/// optimizer_state (the overload below) for those.
 template <Loss L = half_squared_error, Network Net, std::floating_point U>
 constexpr typename Net::value_type train_step(Net& net, const typename Net::input_type& x,
                                               const typename Net::output_type& target, const sgd<U>& opt) noexcept {
@@ -69,7 +88,8 @@ constexpr typename Net::value_type train_step(Net& net, const typename Net::inpu
 }
 
 /// Applies an accumulated gradient once: param -= learning_rate * g (biases only when
-/// opt.learn_biases). With backprop over several samples, this is mini-batch SGD.
+/// opt.learn_biases). With backprop over several samples, this is mini-batch SGD. Like the
+/// stateless train_step, it ignores momentum, nesterov and weight_decay (they need a state).
 template <Network Net, std::floating_point U>
 constexpr void apply_gradient(Net& net, const typename Net::gradient_type& g, const sgd<U>& opt) noexcept {
     using T = typename Net::value_type;
@@ -79,6 +99,150 @@ constexpr void apply_gradient(Net& net, const typename Net::gradient_type& g, co
         detail::sgd_update<B>(net.template layer<l>().weights, g.template layer<l>().weights, rate);
         if (opt.learn_biases) detail::sgd_update<B>(net.template layer<l>().biases, g.template layer<l>().biases, rate);
     });
+}
+
+/// Applies gradient g with any optimizer, whose state (momentum, Adam's averages, Rprop's step
+/// sizes) persists in `state` between calls.
+template <Network Net, class Opt>
+    requires Optimizer<Opt, Net>
+constexpr void apply_gradient(Net& net, const typename Net::gradient_type& g, const Opt& opt,
+                              optimizer_state<Net, Opt>& state) noexcept {
+    opt.update(net, g, state);
+}
+
+/// The outcome of a training call on caller-supplied spans: `code` is status::ok or says why
+/// nothing was trained; `loss` is the mean loss of the samples before the update.
+template <std::floating_point T>
+struct train_result {
+    status code = status::ok;
+    T loss{};
+};
+
+namespace detail {
+/// state.gradient = the mean gradient of the samples at(0 .. n-1); returns their mean loss.
+template <class L, class Net, class G, class At>
+constexpr typename Net::value_type mean_gradient(const Net& net, std::size_t n, At&& at, G& g) noexcept {
+    using T = typename Net::value_type;
+    for_each_parameter_array(g, [](auto& p, bool) {
+        for (auto& v : p) v = T(0);
+    });
+    T const scale = T(1) / static_cast<T>(n);
+    T total{};
+    for (std::size_t k = 0; k < n; ++k) {
+        auto const& [x, t] = at(k);
+        total += accumulate_gradient<L>(net, x, t, g, scale);
+    }
+    return total * scale;
+}
+}  // namespace detail
+
+/// One mini-batch step: the mean gradient of the loss over the samples (inputs[k], targets[k]),
+/// accumulated in state.gradient, applied once by the optimizer. Returns the samples' mean loss
+/// before the step; `status::size_mismatch` when the spans differ in length and `status::empty_batch`
+/// when they are empty, and then the network and the state are unchanged. Mean, not sum: the same
+/// learning rate suits any batch size, and a batch equals PyTorch's loss with reduction "mean".
+///
+///     fixnet::adam<float> opt{.learning_rate = 0.01f};
+///     fixnet::optimizer_state<net_t, fixnet::adam<float>> st{};
+///     auto r = fixnet::train_batch<fixnet::mean_squared_error>(net, inputs, targets, opt, st);
+template <Loss L = half_squared_error, Network Net, class Opt>
+    requires Optimizer<Opt, Net>
+constexpr train_result<typename Net::value_type> train_batch(Net& net, std::span<const typename Net::input_type> inputs,
+                                                             std::span<const typename Net::output_type> targets,
+                                                             const Opt& opt, optimizer_state<Net, Opt>& state) noexcept {
+    if (inputs.size() != targets.size()) return {status::size_mismatch, {}};
+    if (inputs.empty()) return {status::empty_batch, {}};
+    auto const at = [&](std::size_t k) { return std::pair<const typename Net::input_type&, const typename Net::output_type&>(inputs[k], targets[k]); };
+    auto const e = detail::mean_gradient<L>(net, inputs.size(), at, state.gradient);
+    opt.update(net, state.gradient, state);
+    return {status::ok, e};
+}
+
+/// One on-line step on one sample with any optimizer and its state (train_batch of one sample).
+template <Loss L = half_squared_error, Network Net, class Opt>
+    requires Optimizer<Opt, Net>
+constexpr typename Net::value_type train_step(Net& net, const typename Net::input_type& x, const typename Net::output_type& target,
+                                              const Opt& opt, optimizer_state<Net, Opt>& state) noexcept {
+    auto const at = [&](std::size_t) { return std::pair<const typename Net::input_type&, const typename Net::output_type&>(x, target); };
+    auto const e = detail::mean_gradient<L>(net, 1, at, state.gradient);
+    opt.update(net, state.gradient, state);
+    return e;
+}
+
+/// How fit trains: `epochs` passes over the data in mini-batches of `batch_size` samples (0: the
+/// whole set, full-batch training as Rprop wants), the order shuffled anew each epoch from `seed`
+/// (fixnet's own PRNG: the same on every platform) unless `shuffle` is false; stop early once an
+/// epoch's mean loss is at or below `target_loss`.
+struct fit_options {
+    std::size_t epochs = 100;
+    std::size_t batch_size = 1;
+    std::uint64_t seed = 0;
+    bool shuffle = true;
+    double target_loss = 0;
+};
+
+/// What fit did: `code` (ok, or why nothing was trained), the number of epochs run, and the last
+/// epoch's mean loss (the samples' losses as met during the epoch, each before its batch's update).
+template <std::floating_point T>
+struct fit_result {
+    status code = status::ok;
+    std::size_t epochs = 0;
+    T loss{};
+};
+
+/// Trains on (inputs[k], targets[k]) for up to options.epochs epochs of mini-batches (see
+/// fit_options), calling on_epoch(epoch, loss) after each (epoch counts from 1; when on_epoch
+/// returns bool, false stops training). No heap: the shuffle is a permutation computed index by
+/// index (detail::index_permutation), the gradient lives in state. A size mismatch or empty data
+/// gives its status and trains nothing.
+///
+///     auto r = fixnet::fit<fixnet::cross_entropy>(net, inputs, targets, opt, st, {.epochs = 200, .batch_size = 8},
+///                                                 [](std::size_t epoch, float loss) { std::printf("%zu %g\n", epoch, loss); });
+template <Loss L = half_squared_error, Network Net, class Opt, class OnEpoch>
+    requires Optimizer<Opt, Net>
+constexpr fit_result<typename Net::value_type> fit(Net& net, std::span<const typename Net::input_type> inputs,
+                                                   std::span<const typename Net::output_type> targets, const Opt& opt,
+                                                   optimizer_state<Net, Opt>& state, const fit_options& options,
+                                                   OnEpoch&& on_epoch) noexcept {
+    using T = typename Net::value_type;
+    if (inputs.size() != targets.size()) return {status::size_mismatch, 0, {}};
+    if (inputs.empty()) return {status::empty_batch, 0, {}};
+    std::size_t const n = inputs.size();
+    std::size_t const batch = options.batch_size == 0 || options.batch_size > n ? n : options.batch_size;
+    random_engine seeds{options.seed};
+    fit_result<T> result;
+    for (std::size_t epoch = 1; epoch <= options.epochs; ++epoch) {
+        detail::index_permutation const order(n, seeds());
+        T total{};
+        for (std::size_t first = 0; first < n; first += batch) {
+            std::size_t const count = n - first < batch ? n - first : batch;
+            auto const at = [&](std::size_t k) {
+                std::size_t const j = options.shuffle ? order(first + k) : first + k;
+                return std::pair<const typename Net::input_type&, const typename Net::output_type&>(inputs[j], targets[j]);
+            };
+            total += detail::mean_gradient<L>(net, count, at, state.gradient) * static_cast<T>(count);
+            opt.update(net, state.gradient, state);
+        }
+        result.epochs = epoch;
+        result.loss = total / static_cast<T>(n);
+        if constexpr (std::is_invocable_r_v<bool, OnEpoch&, std::size_t, T> &&
+                      !std::is_void_v<std::invoke_result_t<OnEpoch&, std::size_t, T>>) {
+            if (!on_epoch(epoch, result.loss)) break;
+        } else {
+            on_epoch(epoch, result.loss);
+        }
+        if (static_cast<double>(result.loss) <= options.target_loss) break;
+    }
+    return result;
+}
+
+/// fit without a progress callback.
+template <Loss L = half_squared_error, Network Net, class Opt>
+    requires Optimizer<Opt, Net>
+constexpr fit_result<typename Net::value_type> fit(Net& net, std::span<const typename Net::input_type> inputs,
+                                                   std::span<const typename Net::output_type> targets, const Opt& opt,
+                                                   optimizer_state<Net, Opt>& state, const fit_options& options) noexcept {
+    return fit<L>(net, inputs, targets, opt, state, options, [](std::size_t, typename Net::value_type) {});
 }
 
 // Overloads that turn a wrong input or target width into one error that names it.

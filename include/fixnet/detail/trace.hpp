@@ -5,8 +5,10 @@
 #include <cstddef>
 #include <utility>
 
+#include "fixnet/detail/activate.hpp"
 #include "fixnet/detail/static_for.hpp"
 #include "fixnet/kernels/dispatch.hpp"
+#include "fixnet/loss.hpp"
 
 namespace fixnet::detail {
 
@@ -54,14 +56,24 @@ struct trace<Net, std::index_sequence<L...>> {
         });
     }
 
-    /// Returns the loss of the output and turns z<last> into the output layer's delta.
+    /// Returns the loss of the output and turns z<last> into the output layer's delta: the loss's
+    /// fused delta where it has one for the output activation (cross_entropy after softmax: y - t),
+    /// else its gradient at the outputs taken back through the activation. `scale` multiplies the
+    /// delta (a mini-batch's 1 / n), not the returned loss.
     template <class Loss>
-    constexpr T output_delta(const typename Net::output_type& target) noexcept {
+    constexpr T output_delta(const typename Net::output_type& target, T scale = T(1)) noexcept {
         using A = typename Net::template layer_type<last>::activation_type;
         auto const& out = get<last + 1>(a);
         auto& d = get<last>(z);
-        for (std::size_t o = 0; o < Net::output_size; ++o)
-            d[o] = Loss::gradient(out, target, o) * A::derivative(d[o], out[o]);
+        if constexpr (fused_loss<Loss, A>) {
+            Loss::template fused_delta<A>(out, target, d);
+        } else {
+            std::array<T, Net::output_size> g;
+            for (std::size_t o = 0; o < Net::output_size; ++o) g[o] = Loss::gradient(out, target, o);
+            activation_backward<A>(d, out, g, d);
+        }
+        if (scale != T(1))
+            for (auto& v : d) v *= scale;
         return Loss::value(out, target);
     }
 
@@ -88,9 +100,7 @@ private:
     template <std::size_t K, std::size_t N>
     constexpr void to_delta(const std::array<T, N>& back) noexcept {
         using A = typename Net::template layer_type<K>::activation_type;
-        auto& zp = get<K>(z);
-        auto const& ap = get<K + 1>(a);
-        for (std::size_t i = 0; i < N; ++i) zp[i] = back[i] * A::derivative(zp[i], ap[i]);
+        activation_backward<A>(get<K>(z), get<K + 1>(a), back, get<K>(z));
     }
 };
 

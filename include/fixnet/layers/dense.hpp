@@ -12,15 +12,17 @@ namespace fixnet {
 /// Spec of a fully connected layer, as written in a network type:
 /// `fixnet::network<float, 2, fixnet::dense<2, fixnet::sigmoid>>`.
 /// \tparam Out        number of output neurons (>= 1)
-/// \tparam Activation applied to every output neuron; must satisfy fixnet::Activation
+/// \tparam Activation applied to every output neuron (fixnet::Activation) or to the whole layer
+///                    at once (fixnet::LayerActivation: softmax)
 /// The layer's input width is the previous layer's Out (or the network's input width).
 template <std::size_t Out, class Act>
 struct dense {
     static_assert(Out > 0, "fixnet::dense<Out, Activation>: the layer width Out must be at least 1");
-    static_assert(Activation<Act>,
+    static_assert(AnyActivation<Act>,
                   "fixnet::dense<Out, Activation>: the second argument is not an activation: it needs "
                   "static constexpr noexcept value(z) and derivative(z, y) for float and double "
-                  "(see fixnet::Activation)");
+                  "(see fixnet::Activation), or apply(z, y) and backward(z, y, g, dz) for a layer-wide "
+                  "one (see fixnet::LayerActivation)");
     static constexpr std::size_t output_size = Out;
     using activation_type = Act;
 };
@@ -30,7 +32,7 @@ template <class S>
 concept LayerSpec = requires {
     { S::output_size } -> std::convertible_to<std::size_t>;
     typename S::activation_type;
-} && (S::output_size > 0) && Activation<typename S::activation_type>;
+} && (S::output_size > 0) && AnyActivation<typename S::activation_type>;
 
 /// The parameters of one dense layer once its input width is known.
 ///

@@ -4,12 +4,14 @@
 #include <array>
 #include <cstddef>
 
+#include "fixnet/detail/activate.hpp"
 #include "fixnet/detail/static_for.hpp"
 #include "fixnet/layers/dense.hpp"
 
 namespace fixnet::kernels::scalar {
 
-/// a[o] = act(z[o]), z[o] = b[o] + sum_i w(o, i) x[i], summed in input order i = 0, 1, ...
+/// a = act(z), z[o] = b[o] + sum_i w(o, i) x[i], summed in input order i = 0, 1, ... (act per
+/// neuron, or over the whole layer for a layer-wide activation such as softmax).
 /// Stores z too when `z` is not null (backprop needs it for activations whose derivative uses z).
 template <class T, std::size_t In, std::size_t Out, class A>
 constexpr void dense_forward(const dense_layer<T, In, Out, A>& l, const std::array<T, In>& x,
@@ -20,7 +22,7 @@ constexpr void dense_forward(const dense_layer<T, In, Out, A>& l, const std::arr
         detail::for_index<Out>([&](std::size_t o) { s[o] += l.weights[i * Out + o] * x[i]; });
     });
     if (z != nullptr) *z = s;
-    detail::for_index<Out>([&](std::size_t o) { a[o] = A::value(s[o]); });
+    detail::activate<A>(s, a);
 }
 
 /// back[i] = sum_o w(o, i) delta[o]: the error sent back to the layer's inputs (before the

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstddef>
+#include <type_traits>
 #include <utility>
 
 #include "fixnet/kernels/simd/xsimd.hpp"
@@ -24,11 +25,30 @@ inline constexpr std::size_t across_samples_max_width = 16;
 template <class B, class Layer>
 inline auto layer_across_samples(const Layer& l, const std::array<B, Layer::input_size>& x) noexcept {
     using A = typename Layer::activation_type;
-    std::array<B, Layer::output_size> a;
-    for (std::size_t o = 0; o < Layer::output_size; ++o) {
+    constexpr std::size_t Out = Layer::output_size;
+    std::array<B, Out> a;
+    for (std::size_t o = 0; o < Out; ++o) {
         B acc(l.bias(o));
         for (std::size_t i = 0; i < Layer::input_size; ++i) acc = xsimd::fma(B(l.weight(o, i)), x[i], acc);
-        a[o] = activate<A>(acc);
+        if constexpr (LayerActivation<A>) {
+            a[o] = acc;
+        } else {
+            a[o] = activate<A>(acc);
+        }
+    }
+    if constexpr (std::is_same_v<A, softmax>) {
+        softmax_across_samples(a);
+    } else if constexpr (LayerActivation<A>) {  // no vector version: sample by sample
+        using T = typename B::value_type;
+        alignas(B::arch_type::alignment()) std::array<std::array<T, B::size>, Out> lanes;
+        for (std::size_t o = 0; o < Out; ++o) a[o].store_aligned(lanes[o].data());
+        for (std::size_t j = 0; j < B::size; ++j) {
+            std::array<T, Out> zs, ys;
+            for (std::size_t o = 0; o < Out; ++o) zs[o] = lanes[o][j];
+            A::apply(zs, ys);
+            for (std::size_t o = 0; o < Out; ++o) lanes[o][j] = ys[o];
+        }
+        for (std::size_t o = 0; o < Out; ++o) a[o] = B::load_aligned(lanes[o].data());
     }
     return a;
 }

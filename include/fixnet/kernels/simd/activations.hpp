@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstddef>
+#include <limits>
 
 #include "fixnet/kernels/simd/xsimd.hpp"
 
@@ -10,6 +11,8 @@
 #include "fixnet/activations/leaky_relu.hpp"
 #include "fixnet/activations/relu.hpp"
 #include "fixnet/activations/sigmoid.hpp"
+#include "fixnet/activations/softmax.hpp"
+#include "fixnet/activations/softplus.hpp"
 #include "fixnet/activations/tanh.hpp"
 
 namespace fixnet::kernels::simd {
@@ -155,6 +158,64 @@ struct batch_activation<tanh> {
         return xsimd::select(nan, z, xsimd::copysign(a, z));
     }
 };
+
+/// e^u for u <= 0 (softplus' e^-|z|, softmax's e^(z - max)): exp_reduction with u clamped below at
+/// the point where 2^k is built as 0 (float -88, double -709; results below there are subnormal or 0
+/// and come out as 0). A NaN stays NaN.
+template <class B>
+inline B exp_nonpositive(const B& u) noexcept {
+    using T = typename B::value_type;
+    using E = exp_reduction<B>;
+    constexpr T lo = E::is_float ? T(-88) : T(-709);
+    E const x(xsimd::max(u, B(lo)));
+    return xsimd::select(xsimd::isnan(u), u, estrin<0, E::degree>(E::inv_factorial, x.powers) * x.two_k);
+}
+
+/// log(1 + u) for u in [0, 1]: 2 atanh(s) with s = u / (2 + u) in [0, 1/3], the odd series
+/// 2 s (1 + s^2/3 + s^4/5 + ...) to degree 7 in s^2 for float, 17 for double (truncation below
+/// 0.1 ulp), by Horner's scheme.
+template <class B>
+inline B log1p_unit(const B& u) noexcept {
+    using T = typename B::value_type;
+    constexpr std::size_t degree = sizeof(T) == 4 ? 7 : 17;
+    B const s = u / (B(T(2)) + u);
+    B const w = s * s;
+    B p(T(1.0 / (2 * degree + 1)));
+    for (std::size_t n = degree; n-- > 0;) p = xsimd::fma(p, w, B(T(1.0 / double(2 * n + 1))));
+    return B(T(2)) * s * p;
+}
+
+/// The vector softplus, max(z, 0) + log1p(e^-|z|), as the scalar one (exp_nonpositive, log1p_unit).
+template <>
+struct batch_activation<softplus> {
+    template <class B>
+    static B value(const B& z) noexcept {
+        using T = typename B::value_type;
+        B const pos = xsimd::select(z > B(T(0)), z, B(T(0)));
+        return pos + log1p_unit(exp_nonpositive(-xsimd::abs(z)));
+    }
+};
+
+/// The vector softmax of a layer whose N outputs are N batches of samples (one sample per lane):
+/// the same steps as the scalar softmax::apply, lane-wise: the max (NaN in any output makes it NaN),
+/// e^(z - max) by exp_nonpositive, the sum in output order, one division per output.
+template <class B, std::size_t N>
+inline void softmax_across_samples(std::array<B, N>& y) noexcept {
+    using T = typename B::value_type;
+    B m = y[0];
+    auto nan = xsimd::isnan(y[0]);
+    for (std::size_t o = 1; o < N; ++o) {
+        nan = nan || xsimd::isnan(y[o]);
+        m = xsimd::select(y[o] > m, y[o], m);
+    }
+    m = xsimd::select(nan, B(std::numeric_limits<T>::quiet_NaN()), m);
+    B sum(T(0));
+    for (std::size_t o = 0; o < N; ++o) {
+        y[o] = exp_nonpositive(y[o] - m);
+        sum += y[o];
+    }
+    for (std::size_t o = 0; o < N; ++o) y[o] /= sum;
+}
 
 template <class A, class B>
 concept has_batch_activation = requires(const B& z) {

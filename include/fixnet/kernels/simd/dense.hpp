@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <limits>
 #include <type_traits>
 #include <utility>
 
@@ -160,17 +161,54 @@ inline void dense_forward_blocks(const dense_layer<T, In, Out, A>& l, const std:
     }
 }
 
+/// softmax over the first Out values of the padded scratch s, in place, in the steps of the scalar
+/// softmax::apply: the max and the sum in output order (Out is small: an output layer), e^(z - max)
+/// and the divisions in batches (the padding lanes compute values nobody reads).
+template <std::size_t Out, class T, std::size_t P>
+inline void softmax_scratch(std::array<T, P>& s) noexcept {
+    T m = s[0];
+    bool nan = false;
+    for (std::size_t o = 0; o < Out; ++o) {
+        nan = nan || s[o] != s[o];
+        m = s[o] > m ? s[o] : m;
+    }
+    if (nan) m = std::numeric_limits<T>::quiet_NaN();
+    for_chunks<T, 0, Out, true>(
+        [&](auto b, std::size_t o) {
+            using B = typename decltype(b)::type;
+            exp_nonpositive(B::load_unaligned(s.data() + o) - B(m)).store_unaligned(s.data() + o);
+        },
+        [](std::size_t) {});
+    T sum{};
+    for (std::size_t o = 0; o < Out; ++o) sum += s[o];
+    for_chunks<T, 0, Out, true>(
+        [&](auto b, std::size_t o) {
+            using B = typename decltype(b)::type;
+            (B::load_unaligned(s.data() + o) / B(sum)).store_unaligned(s.data() + o);
+        },
+        [](std::size_t) {});
+}
+
 /// a = act(s) from the padded scratch s of pre-activations (z = s first, when `z` is not null):
 /// the activation in whole batches, tails included, then Out values copied out.
 template <class A, std::size_t Out, class T, std::size_t P>
 inline void activate_scratch(std::array<T, P>& s, std::array<T, Out>& a, std::array<T, Out>* z = nullptr) noexcept {
     if (z != nullptr) std::copy_n(s.begin(), Out, z->begin());
-    for_chunks<T, 0, Out, true>(
-        [&](auto b, std::size_t o) {
-            using B = typename decltype(b)::type;
-            activate<A>(B::load_unaligned(s.data() + o)).store_unaligned(s.data() + o);
-        },
-        [](std::size_t) {});
+    if constexpr (std::is_same_v<A, softmax>) {
+        softmax_scratch<Out>(s);
+    } else if constexpr (LayerActivation<A>) {  // a layer-wide activation with no vector version
+        std::array<T, Out> zs;
+        std::copy_n(s.begin(), Out, zs.begin());
+        A::apply(zs, a);
+        return;
+    } else {
+        for_chunks<T, 0, Out, true>(
+            [&](auto b, std::size_t o) {
+                using B = typename decltype(b)::type;
+                activate<A>(B::load_unaligned(s.data() + o)).store_unaligned(s.data() + o);
+            },
+            [](std::size_t) {});
+    }
     std::copy_n(s.begin(), Out, a.begin());
 }
 

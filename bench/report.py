@@ -61,6 +61,27 @@ def main(results, compile_log, out_md, out_dat, repetitions):
         lines.append("")
     lines += [f"Targets met: {len(met)} of {len(met) + len(missed)}.", ""]
 
+    # bench_activations.cpp: every activation, forward_batch and train_batch (Adam, 32 samples),
+    # scalar against simd; shapes named <widths>-<activation>, times per sample.
+    act_shapes = sorted({k[2] for k in median if k[0] == "train_batch"},
+                        key=lambda s: (s.split("/")[1].rsplit("-", 1)[0] != "4-16-3", s))
+    if act_shapes:
+        lines += ["## Activations and mini-batch training", "",
+                  "Per sample. `forward_batch`: 256 samples per call; `train_batch`: one Adam step on 32 samples "
+                  "(mean gradient), loss mean squared error, binary cross-entropy after sigmoid, cross-entropy "
+                  "after softmax (relu hidden layer). 4-16-3 puts samples in the SIMD lanes; 32-64-10 "
+                  "vectorises across neurons. (x) is simd's speed-up over scalar.", "",
+                  "| network | forward_batch scalar ns | simd ns (x) | train_batch scalar ns | simd ns (x) |",
+                  "|---|---|---|---|---|"]
+        for shape in act_shapes:
+            cells = [shape.split("/")[1]]
+            for op in ("forward_batch", "train_batch"):
+                sc, sv = median.get((op, "scalar", shape)), median.get((op, "simd", shape))
+                cells.append("n/a" if sc is None else f"{sc:.1f}")
+                cells.append("n/a" if sv is None or sc is None else f"{sv:.1f} ({sc / sv:.2f}x)")
+            lines.append("| " + " | ".join(cells) + " |")
+        lines.append("")
+
     lines += ["## Compile cost", "", "One translation unit per shape (all implementations and operations of it), "
               "same flags as the benchmark build.", "", "| translation unit | seconds | peak memory MB |", "|---|---|---|"]
     for row in open(compile_log):

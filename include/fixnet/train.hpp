@@ -192,9 +192,11 @@ struct fit_result {
 
 /// Trains on (inputs[k], targets[k]) for up to options.epochs epochs of mini-batches (see
 /// fit_options), calling on_epoch(epoch, loss) after each (epoch counts from 1; when on_epoch
-/// returns bool, false stops training). No heap: the shuffle is a permutation computed index by
-/// index (detail::index_permutation), the gradient lives in state. A size mismatch or empty data
-/// gives its status and trains nothing.
+/// returns bool, false stops training). fit reads opt at every step and never copies it, so
+/// on_epoch may change the caller's optimizer (a learning-rate schedule: capture opt by reference
+/// and lower opt.learning_rate). No heap: the shuffle is a permutation computed index by index
+/// (detail::index_permutation), the gradient lives in state. A size mismatch or empty data gives
+/// its status and trains nothing.
 ///
 ///     auto r = fixnet::fit<fixnet::cross_entropy>(net, inputs, targets, opt, st, {.epochs = 200, .batch_size = 8},
 ///                                                 [](std::size_t epoch, float loss) { std::printf("%zu %g\n", epoch, loss); });
@@ -209,6 +211,8 @@ constexpr fit_result<typename Net::value_type> fit(Net& net, std::span<const typ
     if (inputs.empty()) return {status::empty_batch, 0, {}};
     std::size_t const n = inputs.size();
     std::size_t const batch = options.batch_size == 0 || options.batch_size > n ? n : options.batch_size;
+    // A whole-set batch's mean gradient does not depend on the order: no shuffle to compute.
+    bool const shuffle = options.shuffle && batch < n;
     random_engine seeds{options.seed};
     fit_result<T> result;
     for (std::size_t epoch = 1; epoch <= options.epochs; ++epoch) {
@@ -217,7 +221,7 @@ constexpr fit_result<typename Net::value_type> fit(Net& net, std::span<const typ
         for (std::size_t first = 0; first < n; first += batch) {
             std::size_t const count = n - first < batch ? n - first : batch;
             auto const at = [&](std::size_t k) {
-                std::size_t const j = options.shuffle ? order(first + k) : first + k;
+                std::size_t const j = shuffle ? order(first + k) : first + k;
                 return std::pair<const typename Net::input_type&, const typename Net::output_type&>(inputs[j], targets[j]);
             };
             total += detail::mean_gradient<L>(net, count, at, state.gradient) * static_cast<T>(count);

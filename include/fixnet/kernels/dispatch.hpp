@@ -7,10 +7,12 @@
 #include "fixnet/backend.hpp"
 #include "fixnet/config.hpp"
 #include "fixnet/kernels/scalar/dense.hpp"
+#include "fixnet/kernels/scalar/optimizers.hpp"
 
 #if FIXNET_HAS_SIMD
 #include "fixnet/kernels/simd/across_samples.hpp"
 #include "fixnet/kernels/simd/dense.hpp"
+#include "fixnet/kernels/simd/optimizers.hpp"
 #include "fixnet/kernels/simd/sample_blocks.hpp"
 #else
 namespace fixnet::kernels {
@@ -56,6 +58,7 @@ FIXNET_DETAIL_DISPATCH(dense_accumulate_gradient)
 FIXNET_DETAIL_DISPATCH(dense_sgd_step)
 FIXNET_DETAIL_DISPATCH(dense_backward_sgd_step)
 FIXNET_DETAIL_DISPATCH(sgd_update)
+FIXNET_DETAIL_DISPATCH(adam_update)
 
 #undef FIXNET_DETAIL_DISPATCH
 

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "fixnet/kernels/dispatch.hpp"
 #include "fixnet/optimizers/optimizer.hpp"
 
 namespace fixnet {
@@ -46,21 +47,21 @@ struct adam {
         s.beta2_power *= static_cast<double>(beta2);
         V const step_size = static_cast<V>(static_cast<double>(learning_rate) / (1 - s.beta1_power));
         V const correction2_sqrt = static_cast<V>(detail::sqrt(1 - s.beta2_power));
-        V const b1 = static_cast<V>(beta1), b2 = static_cast<V>(beta2);
-        V const one_minus_b1 = static_cast<V>(1 - static_cast<double>(beta1));
-        V const one_minus_b2 = static_cast<V>(1 - static_cast<double>(beta2));
-        V const eps = static_cast<V>(epsilon), decay = static_cast<V>(weight_decay);
+        kernels::adam_coefficients<V> const c{
+            .beta1 = static_cast<V>(beta1),
+            .one_minus_beta1 = static_cast<V>(1 - static_cast<double>(beta1)),
+            .beta2 = static_cast<V>(beta2),
+            .one_minus_beta2 = static_cast<V>(1 - static_cast<double>(beta2)),
+            .step_size = step_size,
+            .correction2_sqrt = correction2_sqrt,
+            .epsilon = static_cast<V>(epsilon),
+            .weight_decay = static_cast<V>(weight_decay),
+        };
         detail::for_each_parameter_array(
             net,
             [&](auto& p, const auto& gp, auto& m, auto& v, bool is_bias) {
                 if (is_bias && !learn_biases) return;
-                for (std::size_t k = 0; k < p.size(); ++k) {
-                    V const d = decay != V(0) ? gp[k] + decay * p[k] : gp[k];
-                    m[k] = m[k] * b1 + one_minus_b1 * d;
-                    v[k] = v[k] * b2 + one_minus_b2 * (d * d);
-                    V const denom = detail::sqrt(v[k]) / correction2_sqrt + eps;
-                    p[k] -= step_size * m[k] / denom;
-                }
+                detail::adam_update<typename Net::backend_type>(p, gp, m, v, c);
             },
             g, s.m, s.v);
     }

@@ -12,6 +12,7 @@
 #include <new>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 #include "generated/init_reference.hpp"
 #include "reference_mlp.hpp"
@@ -333,4 +334,43 @@ TEST_CASE("api: a 784-128-10 float network initialises and forwards on both back
     // The outputs are not all alike (a network that ignored its input would give 0.5 everywhere).
     auto const [lo, hi] = std::minmax_element(out_s.begin(), out_s.end());
     CHECK(*hi - *lo > 0.01f);
+}
+
+// The README's fit example ("Activations, losses and optimizers"), as written there, on a data set it
+// can learn: three clusters in 4-D, one per class. It must run, call back once per epoch, and learn.
+TEST_CASE("api: the README's fit example runs as written and learns three clusters") {
+    using net_t = fixnet::network<float, 4, fixnet::dense<8, fixnet::relu>, fixnet::dense<3, fixnet::softmax>>;
+    std::vector<net_t::input_type> inputs;
+    std::vector<net_t::output_type> targets;
+    fixnet::random_engine rng{3};
+    for (int k = 0; k < 96; ++k) {
+        int const c = k % 3;
+        net_t::input_type x{};
+        for (std::size_t i = 0; i < 4; ++i) x[i] = float(i == std::size_t(c) ? 2 : 0) + float(rng.uniform01() - 0.5);
+        net_t::output_type t{};
+        t[std::size_t(c)] = 1;
+        inputs.push_back(x);
+        targets.push_back(t);
+    }
+    std::size_t calls = 0;
+    auto printf = [&](const char*, std::size_t, double) { ++calls; };  // stands in for std::printf
+    // --- as in the README ---
+    net_t net{};
+    fixnet::initialize(net, 1);
+    fixnet::adam<float> opt{.learning_rate = 0.01f};
+    static fixnet::optimizer_state<net_t, fixnet::adam<float>> state{};  // m, v and a gradient: 3 networks' worth
+    auto r = fixnet::fit<fixnet::cross_entropy>(net, inputs, targets, opt, state,  // std::vector<net_t::input_type> ...
+                                                {.epochs = 200, .batch_size = 16, .seed = 7},
+                                                [&](std::size_t epoch, float loss) { printf("%zu %g\n", epoch, loss); });
+    // ---
+    CHECK(r.code == fixnet::status::ok);
+    CHECK(r.epochs == 200);
+    CHECK(calls == 200);
+    CHECK(r.loss < 0.05f);
+    std::size_t right = 0;
+    for (std::size_t k = 0; k < inputs.size(); ++k) {
+        auto const y = net.forward(inputs[k]);
+        right += std::size_t(std::max_element(y.begin(), y.end()) - y.begin()) == k % 3;
+    }
+    CHECK(right == inputs.size());
 }

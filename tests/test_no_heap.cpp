@@ -1,6 +1,7 @@
 // No heap: forward, loss, backprop, train_step, apply_gradient and initialize allocate nothing, on both
 // backends, in float and double, for 2-2-2, 33-17-5 and 784-128-10 sigmoid networks and a 4-16-16-5-5-3
-// network with every activation. A program of its own
+// network with every activation; nor do train_batch, train_step with a state and fit, with SGD
+// (momentum), Adam and Rprop and every loss, on softmax and sigmoid output layers. A program of its own
 // (fixnet_no_heap_test): it replaces every global operator new and delete, and its link wraps malloc,
 // calloc and realloc (-Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc, see tests/CMakeLists.txt), so
 // that each call anywhere in the program, the C++ runtime's included, is counted.
@@ -11,6 +12,8 @@
 #include <cstddef>
 #include <cstdlib>
 #include <new>
+#include <span>
+#include <utility>
 #include <vector>
 
 #include <fixnet/fixnet.hpp>
@@ -252,4 +255,82 @@ TEST_CASE_TEMPLATE("no heap: 2-2-2, 33-17-5 and mixed-activation networks alloca
 TEST_CASE_TEMPLATE("no heap: 784-128-10 networks allocate nothing", B, fixnet::scalar_backend, fixnet::simd_backend) {
     check_large_network<B, float>();
     check_large_network<B, double>();
+}
+
+// ---- training with optimizers and losses ----------------------------------------------------------------
+
+namespace {
+
+/// train_batch, train_step with a state, and fit (with a callback, shuffled mini-batches) with loss L
+/// and optimizer opt on a batch of 6 samples held in std::arrays, counting allocations in each, and
+/// checking they trained (the loss went down).
+template <class L, class Net, class Opt>
+void check_training_no_heap(const Opt& opt, const char* what) {
+    using T = typename Net::value_type;
+    INFO(doctest::String(Net::backend_type::name) << " " << Net::input_size << "-...-" << Net::output_size << ", "
+                                 << (sizeof(T) == 4 ? "float, " : "double, ") << what);
+    std::array<typename Net::input_type, 6> xs{};
+    std::array<typename Net::output_type, 6> ts{};
+    for (std::size_t k = 0; k < xs.size(); ++k) {
+        for (std::size_t i = 0; i < Net::input_size; ++i) xs[k][i] = T((k * 3 + i) % 7) / T(7) - T(0.4);
+        ts[k][k % Net::output_size] = T(1);
+    }
+    std::span<const typename Net::input_type> const in(xs);
+    std::span<const typename Net::output_type> const out(ts);
+    Net net{};
+    fixnet::initialize(net, 99);
+    fixnet::optimizer_state<Net, Opt> st{};
+    T first{}, last{};
+    std::size_t epochs_seen = 0;
+    fixnet::train_result<T> r{};
+    fixnet::fit_result<T> f{}, f_full{};
+    T e_step{};
+    auto const batch = allocations_in([&] { r = fixnet::train_batch<L>(net, in, out, opt, st); });
+    auto const step = allocations_in([&] { e_step = fixnet::train_step<L>(net, xs[0], ts[0], opt, st); });
+    auto const fitted = allocations_in([&] {
+        f = fixnet::fit<L>(net, in, out, opt, st, {.epochs = 20, .batch_size = 4, .seed = 5}, [&](std::size_t e, T loss) {
+            if (e == 1) first = loss;
+            last = loss;
+            ++epochs_seen;
+        });
+    });
+    auto const fitted_full = allocations_in([&] { f_full = fixnet::fit<L>(net, in, out, opt, st, {.epochs = 3, .batch_size = 0}); });
+    for (auto const& op : {std::pair{"train_batch", batch}, std::pair{"train_step with state", step}, std::pair{"fit", fitted},
+                           std::pair{"fit full batch", fitted_full}}) {
+        INFO(doctest::String(op.first));
+        CHECK(op.second.operator_new == 0);
+        CHECK(op.second.malloc == 0);
+    }
+    CHECK(r.code == fixnet::status::ok);
+    CHECK(r.loss > T(0));
+    CHECK(e_step > T(0));
+    CHECK(f.code == fixnet::status::ok);
+    CHECK(f.epochs == 20);
+    CHECK(epochs_seen == 20);
+    CHECK(last < first);
+    CHECK(f_full.epochs == 3);
+}
+
+template <class B, class T>
+void check_training() {
+    using softmax_net = fixnet::basic_network<B, T, 4, fixnet::dense<8, fixnet::softplus>, fixnet::dense<3, fixnet::softmax>>;
+    using sigmoid_net = fixnet::basic_network<B, T, 3, fixnet::dense<5, fixnet::softplus>, fixnet::dense<2, fixnet::sigmoid>>;
+    fixnet::sgd<T> const momentum{.learning_rate = T(0.1), .momentum = T(0.9), .nesterov = true, .weight_decay = T(0.001)};
+    fixnet::adam<T> const adam{.learning_rate = T(0.02), .weight_decay = T(0.001)};
+    fixnet::rprop<T> const rprop{};
+    check_training_no_heap<fixnet::cross_entropy, softmax_net>(momentum, "cross_entropy, sgd momentum");
+    check_training_no_heap<fixnet::cross_entropy, softmax_net>(adam, "cross_entropy, adam");
+    check_training_no_heap<fixnet::mean_squared_error, softmax_net>(rprop, "mean_squared_error, rprop");
+    check_training_no_heap<fixnet::binary_cross_entropy, sigmoid_net>(adam, "binary_cross_entropy, adam");
+    check_training_no_heap<fixnet::binary_cross_entropy, sigmoid_net>(rprop, "binary_cross_entropy, rprop");
+    check_training_no_heap<fixnet::mean_squared_error, sigmoid_net>(momentum, "mean_squared_error, sgd momentum");
+    check_training_no_heap<fixnet::half_squared_error, sigmoid_net>(adam, "half_squared_error, adam");
+}
+
+}  // namespace
+
+TEST_CASE_TEMPLATE("no heap: train_batch, train_step with a state and fit allocate nothing, every optimizer and loss", B,
+                   fixnet::scalar_backend, fixnet::simd_backend) {
+    check_training<B, float>();
+    check_training<B, double>();
 }

@@ -38,9 +38,11 @@ TEST_CASE_TEMPLATE("forward_batch: each output within the bound of the reference
     net_t net{};
     seeded_network(net, 11);
     auto const ref = to_ref(net);
-    // Sizes around every lane count (1, 2, 4, 8, 16) and block of samples (6, 8), a few whole
-    // batches or blocks plus a tail.
-    for (std::size_t const count : std::array<std::size_t, 19>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 13, 15, 16, 17, 31, 32, 33, 100}) {
+    // Sizes around every lane count (1, 2, 4, 8, 16), pairs of batches side by side (2, 4, ... 32:
+    // across_samples_blocks) and blocks of samples (6, 8): a few whole ones, one more single
+    // batch after the pairs (12, 24, 48), and a tail.
+    for (std::size_t const count :
+         std::array<std::size_t, 21>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 13, 15, 16, 17, 31, 32, 33, 48, 63, 100}) {
         CAPTURE(count);
         fixnet::random_engine rng{count + 1};
         std::vector<typename net_t::input_type> in(count);

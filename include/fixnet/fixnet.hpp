@@ -9,6 +9,7 @@
 #include "fixnet/loss.hpp"
 #include "fixnet/optimizers.hpp"
 #include "fixnet/random.hpp"
+#include "fixnet/serialize.hpp"
 #include "fixnet/status.hpp"
 #include "fixnet/init.hpp"
 #include "fixnet/train.hpp"

@@ -13,3 +13,4 @@
 #include "fixnet/status.hpp"
 #include "fixnet/init.hpp"
 #include "fixnet/train.hpp"
+#include "fixnet/write_cpp.hpp"

@@ -19,6 +19,7 @@ enum class status : unsigned char {
     shape_mismatch,       ///< load: the file's layer count, widths or activations are not the network's
     checksum_mismatch,    ///< load: the CRC-32 does not match: the file is corrupt
     non_finite_value,     ///< a parameter is NaN or infinite (load, write_cpp)
+    bad_name,             ///< write_cpp: the name is not a C++ identifier; nothing was written
 };
 
 /// True for every status but ok.
@@ -38,6 +39,7 @@ enum class status : unsigned char {
         case status::shape_mismatch: return "shape mismatch";
         case status::checksum_mismatch: return "checksum mismatch";
         case status::non_finite_value: return "non-finite value";
+        case status::bad_name: return "not a C++ identifier";
     }
     return "unknown status";
 }

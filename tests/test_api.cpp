@@ -9,7 +9,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <new>
+#include <span>
 #include <string_view>
 #include <type_traits>
 #include <vector>
@@ -373,4 +375,98 @@ TEST_CASE("api: the README's fit example runs as written and learns three cluste
         right += std::size_t(std::max_element(y.begin(), y.end()) - y.begin()) == k % 3;
     }
     CHECK(right == inputs.size());
+}
+
+// ---- NaN and infinite values in training (fixnet::checked, the default, and fixnet::unchecked) ----
+
+namespace {
+using nf_net = fixnet::network<float, 2, fixnet::dense<3, fixnet::tanh>, fixnet::dense<1, fixnet::sigmoid>>;
+constexpr float nf_nan = std::numeric_limits<float>::quiet_NaN();
+constexpr float nf_inf = std::numeric_limits<float>::infinity();
+
+bool same_bits(const nf_net& a, const nf_net& b) { return std::memcmp(&a.layers, &b.layers, sizeof(a.layers)) == 0; }
+bool all_parameters_finite(const nf_net& n) {
+    bool ok = true;
+    fixnet::detail::for_each_parameter_array(n, [&](const auto& p, bool) {
+        for (float const v : p) ok = ok && std::isfinite(v);
+    });
+    return ok;
+}
+}  // namespace
+
+TEST_CASE("api: train_step refuses a NaN or infinite input or target and leaves every parameter as it was") {
+    nf_net net{};
+    fixnet::initialize(net, 3);
+    nf_net const before = net;
+    fixnet::sgd<float> const opt{.learning_rate = 0.5f};
+    CHECK(std::isnan(fixnet::train_step(net, {nf_nan, 0.5f}, {1.0f}, opt)));
+    CHECK(std::isnan(fixnet::train_step(net, {nf_inf, 0.5f}, {1.0f}, opt)));  // sigmoid(tanh(inf)) is finite: caught up front
+    CHECK(std::isnan(fixnet::train_step(net, {0.5f, 0.5f}, {-nf_inf}, opt)));
+    CHECK(std::isnan(fixnet::train_step(net, {0.5f, 0.5f}, {nf_nan}, opt)));
+    CHECK(same_bits(net, before));
+    // A finite sample trains as before, and its loss is finite.
+    CHECK(std::isfinite(fixnet::train_step(net, {0.5f, 0.5f}, {1.0f}, opt)));
+    CHECK_FALSE(same_bits(net, before));
+    // unchecked: no test at all, so the NaN reaches the parameters (what the check prevents).
+    nf_net raw = before;
+    (void)fixnet::train_step<fixnet::half_squared_error, fixnet::unchecked>(raw, {nf_nan, 0.5f}, {1.0f}, opt);
+    CHECK_FALSE(all_parameters_finite(raw));
+}
+
+TEST_CASE("api: train_step refuses a sample whose loss is not finite (an overflowing output)") {
+    using lin_t = fixnet::network<float, 1, fixnet::dense<1, fixnet::identity>>;
+    lin_t net{};
+    net.layer<0>().weight(0, 0) = 3e38f;
+    lin_t const before = net;
+    float const e = fixnet::train_step(net, {2.0f}, {0.0f}, fixnet::sgd<float>{.learning_rate = 0.1f});  // out = 6e38 = inf
+    CHECK(std::isinf(e));
+    CHECK(std::memcmp(&net.layers, &before.layers, sizeof(net.layers)) == 0);
+}
+
+TEST_CASE("api: train_batch and train_step with a state refuse a batch with a non-finite sample; state untouched") {
+    nf_net net{};
+    fixnet::initialize(net, 5);
+    nf_net const before = net;
+    fixnet::adam<float> const opt{.learning_rate = 0.01f};
+    fixnet::optimizer_state<nf_net, fixnet::adam<float>> st{};
+    std::vector<nf_net::input_type> in{{0, 0}, {0, 1}, {1, nf_nan}, {1, 1}};
+    std::vector<nf_net::output_type> t{{0}, {1}, {1}, {0}};
+    auto const r = fixnet::train_batch<fixnet::binary_cross_entropy>(net, in, t, opt, st);
+    CHECK(r.code == fixnet::status::non_finite_value);
+    CHECK(same_bits(net, before));
+    CHECK(st.steps == 0);
+    bool moments_zero = true;
+    fixnet::detail::for_each_parameter_array(st.m, [&](const auto& p, bool) {
+        for (float const v : p) moments_zero = moments_zero && v == 0.0f;
+    });
+    CHECK(moments_zero);
+    // An infinite target, through the stateful train_step.
+    CHECK(std::isnan(fixnet::train_step<fixnet::binary_cross_entropy>(net, {1.0f, 0.0f}, {nf_inf}, opt, st)));
+    CHECK(same_bits(net, before));
+    CHECK(st.steps == 0);
+    // The same batch without the NaN trains.
+    in[2] = {1, 0};
+    CHECK(fixnet::train_batch<fixnet::binary_cross_entropy>(net, in, t, opt, st).code == fixnet::status::ok);
+    CHECK(st.steps == 1);
+    CHECK_FALSE(same_bits(net, before));
+}
+
+TEST_CASE("api: fit stops at a mini-batch with a NaN sample, keeping the updates of the batches before it") {
+    nf_net net{};
+    fixnet::initialize(net, 8);
+    nf_net expected = net;
+    fixnet::sgd<float> const opt{.learning_rate = 0.1f, .momentum = 0.9f};
+    std::vector<nf_net::input_type> in{{0, 0}, {0, 1}, {1, 0}, {1, nf_inf}, {1, 1}};
+    std::vector<nf_net::output_type> t{{0}, {1}, {1}, {0}, {0}};
+    fixnet::optimizer_state<nf_net, fixnet::sgd<float>> st{}, st_expected{};
+    std::size_t calls = 0;
+    auto const r = fixnet::fit(net, in, t, opt, st, {.epochs = 5, .batch_size = 1, .shuffle = false},
+                               [&](std::size_t, float) { ++calls; });
+    CHECK(r.code == fixnet::status::non_finite_value);
+    CHECK(r.epochs == 1);
+    CHECK(calls == 0);  // the first epoch never finished
+    for (std::size_t k = 0; k < 3; ++k)  // the three good samples before the bad one, one step each
+        REQUIRE(fixnet::train_batch(expected, std::span(in).subspan(k, 1), std::span(t).subspan(k, 1), opt, st_expected).code ==
+                fixnet::status::ok);
+    CHECK(same_bits(net, expected));
 }

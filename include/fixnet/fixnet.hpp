@@ -11,6 +11,7 @@
 #include "fixnet/random.hpp"
 #include "fixnet/serialize.hpp"
 #include "fixnet/status.hpp"
+#include "fixnet/finite_check.hpp"
 #include "fixnet/init.hpp"
 #include "fixnet/train.hpp"
 #include "fixnet/write_cpp.hpp"

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "fixnet/activations/activation_code.hpp"
+#include "fixnet/finite_check.hpp"
 #include "fixnet/network.hpp"
 #include "fixnet/optimizers/optimizer.hpp"
 #include "fixnet/status.hpp"
@@ -70,11 +71,6 @@ using bits_of = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>
 template <class T>
 inline constexpr bool serializable_type =
     std::numeric_limits<T>::is_iec559 && (sizeof(T) == 4 || sizeof(T) == 8);
-
-template <class T>
-constexpr bool is_finite(T v) noexcept {
-    return v == v && v - v == T(0);  // NaN fails the first test, an infinity the second
-}
 
 template <class Net, class Seq = std::make_index_sequence<Net::layer_count>>
 inline constexpr bool all_activations_coded = false;
@@ -176,7 +172,7 @@ constexpr status load(Net& net, std::span<const std::byte> in) noexcept {
     if (detail::crc32(in.first(body)) != detail::get_le<std::uint32_t>(in, body)) return status::checksum_mismatch;
     auto const value_at = [&](std::size_t pos) { return std::bit_cast<T>(detail::get_le<detail::bits_of<T>>(in, pos)); };
     for (std::size_t pos = at; pos < body; pos += sizeof(T))
-        if (!detail::is_finite(value_at(pos))) return status::non_finite_value;
+        if (!detail::finite(value_at(pos))) return status::non_finite_value;
     detail::for_each_parameter_array(net, [&](auto& p, bool) {
         for (T& v : p) {
             v = value_at(at);

@@ -5,11 +5,13 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <type_traits>
 #include <utility>
 
 #include "fixnet/detail/permutation.hpp"
+#include "fixnet/finite_check.hpp"
 #include "fixnet/detail/static_for.hpp"
 #include "fixnet/detail/trace.hpp"
 #include "fixnet/kernels/dispatch.hpp"
@@ -68,14 +70,25 @@ constexpr typename Net::value_type backprop(const Net& net, const typename Net::
 /// before they change. Returns E before the update. Having no state, it takes the plain step
 /// p -= learning_rate dE/dp and ignores opt's momentum, nesterov and weight_decay: pass an
 /// optimizer_state (the overload below) for those.
-template <Loss L = half_squared_error, Network Net, std::floating_point U>
+/// Non-finite values (Check = checked, the default): an input or target holding a NaN or an
+/// infinity is refused before anything is computed (returns NaN), and so is a sample whose loss
+/// is NaN or infinite (returns it); the parameters are then exactly as before. Being fused, this
+/// step cannot see a gradient that overflows inside the backward pass with finite data and loss
+/// (it would need weights near the float limit); the trainers with a state check every gradient.
+template <Loss L = half_squared_error, FiniteCheck Check = checked, Network Net, std::floating_point U>
 constexpr typename Net::value_type train_step(Net& net, const typename Net::input_type& x,
                                               const typename Net::output_type& target, const sgd<U>& opt) noexcept {
     using T = typename Net::value_type;
     using B = typename Net::backend_type;
+    if constexpr (Check::enabled) {
+        if (!detail::all_finite(x) || !detail::all_finite(target)) return std::numeric_limits<T>::quiet_NaN();
+    }
     detail::trace<Net> tr;
     tr.run_forward(net, x);
     auto const e = tr.template output_delta<L>(target);
+    if constexpr (Check::enabled) {
+        if (!detail::finite(e)) return e;
+    }
     auto const rate = static_cast<T>(opt.learning_rate);
     detail::static_for_reverse<Net::layer_count>([&](auto l) {
         if constexpr (l > 0) {
@@ -120,32 +133,47 @@ struct train_result {
 
 namespace detail {
 /// state.gradient = the mean gradient of the samples at(0 .. n-1); returns their mean loss.
-template <class L, class Net, class G, class At>
-constexpr typename Net::value_type mean_gradient(const Net& net, std::size_t n, At&& at, G& g) noexcept {
+template <class L, class Check, class Net, class G, class At>
+constexpr train_result<typename Net::value_type> mean_gradient(const Net& net, std::size_t n, At&& at, G& g) noexcept {
     using T = typename Net::value_type;
     for_each_parameter_array(g, [](auto& p, bool) {
         for (auto& v : p) v = T(0);
     });
     T const scale = T(1) / static_cast<T>(n);
     T total{};
+    bool finite_samples = true;
     for (std::size_t k = 0; k < n; ++k) {
         auto const& [x, t] = at(k);
+        if constexpr (Check::enabled) finite_samples = finite_samples && all_finite(x) && all_finite(t);
         total += accumulate_gradient<L>(net, x, t, g, scale);
     }
-    return total * scale;
+    T const e = total * scale;
+    if constexpr (Check::enabled) {
+        bool finite_gradient = finite_samples && finite(e);
+        if (finite_gradient) {
+            for_each_parameter_array(g, [&](const auto& p, bool) {
+                for (T const v : p) finite_gradient = finite_gradient && finite(v);
+            });
+        }
+        if (!finite_gradient) return {status::non_finite_value, e};
+    }
+    return {status::ok, e};
 }
 }  // namespace detail
 
 /// One mini-batch step: the mean gradient of the loss over the samples (inputs[k], targets[k]),
 /// accumulated in state.gradient, applied once by the optimizer. Returns the samples' mean loss
 /// before the step; `status::size_mismatch` when the spans differ in length and `status::empty_batch`
-/// when they are empty, and then the network and the state are unchanged. Mean, not sum: the same
+/// when they are empty, and then the network and the state are unchanged. With Check = checked
+/// (the default), `status::non_finite_value` when a sample's input or target holds a NaN or an
+/// infinity or the mean loss or gradient is not finite: the network and the optimizer's buffers
+/// are unchanged (state.gradient holds the refused gradient, which helps find the bad sample). Mean, not sum: the same
 /// learning rate suits any batch size, and a batch equals PyTorch's loss with reduction "mean".
 ///
 ///     fixnet::adam<float> opt{.learning_rate = 0.01f};
 ///     fixnet::optimizer_state<net_t, fixnet::adam<float>> st{};
 ///     auto r = fixnet::train_batch<fixnet::mean_squared_error>(net, inputs, targets, opt, st);
-template <Loss L = half_squared_error, Network Net, class Opt>
+template <Loss L = half_squared_error, FiniteCheck Check = checked, Network Net, class Opt>
     requires Optimizer<Opt, Net>
 constexpr train_result<typename Net::value_type> train_batch(Net& net, std::span<const typename Net::input_type> inputs,
                                                              std::span<const typename Net::output_type> targets,
@@ -153,20 +181,25 @@ constexpr train_result<typename Net::value_type> train_batch(Net& net, std::span
     if (inputs.size() != targets.size()) return {status::size_mismatch, {}};
     if (inputs.empty()) return {status::empty_batch, {}};
     auto const at = [&](std::size_t k) { return std::pair<const typename Net::input_type&, const typename Net::output_type&>(inputs[k], targets[k]); };
-    auto const e = detail::mean_gradient<L>(net, inputs.size(), at, state.gradient);
-    opt.update(net, state.gradient, state);
-    return {status::ok, e};
+    auto const r = detail::mean_gradient<L, Check>(net, inputs.size(), at, state.gradient);
+    if (r.code == status::ok) opt.update(net, state.gradient, state);
+    return r;
 }
 
 /// One on-line step on one sample with any optimizer and its state (train_batch of one sample).
-template <Loss L = half_squared_error, Network Net, class Opt>
+/// Returns the loss before the step; with Check = checked (the default) a sample with a NaN or
+/// infinite input, target, loss or gradient is refused (parameters and optimizer state unchanged)
+/// and the return value is NaN or the non-finite loss.
+template <Loss L = half_squared_error, FiniteCheck Check = checked, Network Net, class Opt>
     requires Optimizer<Opt, Net>
 constexpr typename Net::value_type train_step(Net& net, const typename Net::input_type& x, const typename Net::output_type& target,
                                               const Opt& opt, optimizer_state<Net, Opt>& state) noexcept {
+    using T = typename Net::value_type;
     auto const at = [&](std::size_t) { return std::pair<const typename Net::input_type&, const typename Net::output_type&>(x, target); };
-    auto const e = detail::mean_gradient<L>(net, 1, at, state.gradient);
+    auto const r = detail::mean_gradient<L, Check>(net, 1, at, state.gradient);
+    if (r.code != status::ok) return detail::finite(r.loss) ? std::numeric_limits<T>::quiet_NaN() : r.loss;
     opt.update(net, state.gradient, state);
-    return e;
+    return r.loss;
 }
 
 /// How fit trains: `epochs` passes over the data in mini-batches of `batch_size` samples (0: the
@@ -196,11 +229,14 @@ struct fit_result {
 /// on_epoch may change the caller's optimizer (a learning-rate schedule: capture opt by reference
 /// and lower opt.learning_rate). No heap: the shuffle is a permutation computed index by index
 /// (detail::index_permutation), the gradient lives in state. A size mismatch or empty data gives
-/// its status and trains nothing.
+/// its status and trains nothing. With Check = checked (the default), a mini-batch with a NaN or
+/// infinite input, target, loss or gradient stops training before its update, with
+/// status::non_finite_value, the epoch it happened in and that batch's loss: the parameters are
+/// those after the last good batch.
 ///
 ///     auto r = fixnet::fit<fixnet::cross_entropy>(net, inputs, targets, opt, st, {.epochs = 200, .batch_size = 8},
 ///                                                 [](std::size_t epoch, float loss) { std::printf("%zu %g\n", epoch, loss); });
-template <Loss L = half_squared_error, Network Net, class Opt, class OnEpoch>
+template <Loss L = half_squared_error, FiniteCheck Check = checked, Network Net, class Opt, class OnEpoch>
     requires Optimizer<Opt, Net>
 constexpr fit_result<typename Net::value_type> fit(Net& net, std::span<const typename Net::input_type> inputs,
                                                    std::span<const typename Net::output_type> targets, const Opt& opt,
@@ -224,7 +260,9 @@ constexpr fit_result<typename Net::value_type> fit(Net& net, std::span<const typ
                 std::size_t const j = shuffle ? order(first + k) : first + k;
                 return std::pair<const typename Net::input_type&, const typename Net::output_type&>(inputs[j], targets[j]);
             };
-            total += detail::mean_gradient<L>(net, count, at, state.gradient) * static_cast<T>(count);
+            auto const r = detail::mean_gradient<L, Check>(net, count, at, state.gradient);
+            if (r.code != status::ok) return {r.code, epoch, r.loss};
+            total += r.loss * static_cast<T>(count);
             opt.update(net, state.gradient, state);
         }
         result.epochs = epoch;
@@ -241,12 +279,12 @@ constexpr fit_result<typename Net::value_type> fit(Net& net, std::span<const typ
 }
 
 /// fit without a progress callback.
-template <Loss L = half_squared_error, Network Net, class Opt>
+template <Loss L = half_squared_error, FiniteCheck Check = checked, Network Net, class Opt>
     requires Optimizer<Opt, Net>
 constexpr fit_result<typename Net::value_type> fit(Net& net, std::span<const typename Net::input_type> inputs,
                                                    std::span<const typename Net::output_type> targets, const Opt& opt,
                                                    optimizer_state<Net, Opt>& state, const fit_options& options) noexcept {
-    return fit<L>(net, inputs, targets, opt, state, options, [](std::size_t, typename Net::value_type) {});
+    return fit<L, Check>(net, inputs, targets, opt, state, options, [](std::size_t, typename Net::value_type) {});
 }
 
 // Overloads that turn a wrong input or target width into one error that names it.

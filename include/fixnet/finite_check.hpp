@@ -1,0 +1,46 @@
+// The policy for NaN and infinite values in training: checked (the default) or unchecked.
+#pragma once
+
+#include <array>
+#include <concepts>
+#include <cstddef>
+
+namespace fixnet {
+
+/// Training's default: a sample whose input or target holds a NaN or an infinity, or whose loss
+/// or gradient comes out non-finite, is refused and the parameters stay exactly as they were
+/// (train_step returns NaN or the non-finite loss, train_batch and fit return
+/// status::non_finite_value). The checks cost a comparison per input, target value and, for the
+/// trainers that store a gradient (train_batch, fit, train_step with a state), per parameter per
+/// batch.
+struct checked {
+    static constexpr bool enabled = true;
+};
+
+/// No checks at all, for hard real-time code that validates its data itself: a NaN sample then
+/// spreads into every parameter it reaches, as it would in a plain loop.
+struct unchecked {
+    static constexpr bool enabled = false;
+};
+
+/// checked or unchecked, the second template argument of train_step, train_batch and fit:
+/// `fixnet::train_step<fixnet::half_squared_error, fixnet::unchecked>(net, x, t, opt)`.
+template <class C>
+concept FiniteCheck = requires {
+    { C::enabled } -> std::convertible_to<bool>;
+};
+
+namespace detail {
+template <class T>
+constexpr bool finite(T v) noexcept {
+    return v == v && v - v == T(0);  // NaN fails the first test, an infinity the second
+}
+template <class T, std::size_t N>
+constexpr bool all_finite(const std::array<T, N>& a) noexcept {
+    bool ok = true;
+    for (T const v : a) ok = ok && finite(v);
+    return ok;
+}
+}  // namespace detail
+
+}  // namespace fixnet

@@ -12,6 +12,7 @@
 #include <limits>
 #include <new>
 #include <span>
+#include <string>
 #include <string_view>
 #include <type_traits>
 #include <vector>
@@ -469,4 +470,27 @@ TEST_CASE("api: fit stops at a mini-batch with a NaN sample, keeping the updates
         REQUIRE(fixnet::train_batch(expected, std::span(in).subspan(k, 1), std::span(t).subspan(k, 1), opt, st_expected).code ==
                 fixnet::status::ok);
     CHECK(same_bits(net, expected));
+}
+
+// The README's save/load/write_cpp snippet ("Saving, loading and compiling weights in"), as written there.
+TEST_CASE("api: the README's save, load and write_cpp snippet runs as written") {
+    using net_t = nf_net;
+    net_t net{};
+    fixnet::initialize(net, 12);
+    net_t const trained = net;
+    // --- as in the README ---
+    std::array<std::byte, fixnet::serialized_size<net_t>> file;   // or a std::vector, a flash page ...
+    fixnet::save(net, file);                                       // same bytes on every host
+    fixnet::status s = fixnet::load(net, file);                    // ok, truncated, bad_magic, shape_mismatch,
+                                                                   // checksum_mismatch, non_finite_value, ...
+    std::string text;
+    fixnet::write_cpp(net, "xor_net", [&](std::string_view part) { text += part; });   // a header to compile in
+    // ---
+    CHECK(s == fixnet::status::ok);
+    CHECK(same_bits(net, trained));
+    CHECK(text.find("inline constexpr fixnet::basic_network<fixnet::simd_backend, float, 2, fixnet::dense<3, fixnet::tanh>, "
+                    "fixnet::dense<1, fixnet::sigmoid>> xor_net = [] {") != std::string::npos);
+    file[20] ^= std::byte{1};
+    CHECK(fixnet::load(net, file) != fixnet::status::ok);
+    CHECK(same_bits(net, trained));
 }

@@ -1,7 +1,8 @@
 // No heap: forward, loss, backprop, train_step, apply_gradient and initialize allocate nothing, on both
 // backends, in float and double, for 2-2-2, 33-17-5 and 784-128-10 sigmoid networks and a 4-16-16-5-5-3
 // network with every activation; nor do train_batch, train_step with a state and fit, with SGD
-// (momentum), Adam and Rprop and every loss, on softmax and sigmoid output layers. A program of its own
+// (momentum), Adam and Rprop and every loss, on softmax and sigmoid output layers; nor do save and load
+// (accepted and refused files). A program of its own
 // (fixnet_no_heap_test): it replaces every global operator new and delete, and its link wraps malloc,
 // calloc and realloc (-Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc, see tests/CMakeLists.txt), so
 // that each call anywhere in the program, the C++ runtime's included, is counted.
@@ -11,6 +12,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdlib>
+#include <limits>
 #include <new>
 #include <span>
 #include <utility>
@@ -333,4 +335,78 @@ TEST_CASE_TEMPLATE("no heap: train_batch, train_step with a state and fit alloca
                    fixnet::scalar_backend, fixnet::simd_backend) {
     check_training<B, float>();
     check_training<B, double>();
+}
+
+// ---- save and load ------------------------------------------------------------------------------------
+
+namespace {
+
+/// save, load of the saved file, and load of broken copies (truncated, bad magic, a flipped
+/// parameter bit, a NaN, another shape) allocate nothing; the buffers are std::arrays (static for
+/// the large network).
+template <class Net, class Other>
+void check_serialize_no_heap(Net& net) {
+    using T = typename Net::value_type;
+    INFO(doctest::String(Net::backend_type::name) << " " << Net::input_size << "-...-" << Net::output_size << ", "
+                                 << (sizeof(T) == 4 ? "float" : "double"));
+    constexpr std::size_t size = fixnet::serialized_size<Net>;
+    static std::array<std::byte, size> file{};
+    static std::array<std::byte, size> broken{};
+    static std::array<std::byte, fixnet::serialized_size<Other>> other{};
+    static Other other_net{};
+    fixnet::initialize(net, 77);
+    fixnet::status saved{}, too_small{}, loaded{}, truncated{}, magic{}, checksum{}, shape{}, non_finite{};
+    auto const save = allocations_in([&] { saved = fixnet::save(net, std::span<std::byte>(file)); });
+    auto const save_short = allocations_in([&] { too_small = fixnet::save(net, std::span<std::byte>(broken).first(size - 1)); });
+    auto const load = allocations_in([&] { loaded = fixnet::load(net, std::span<const std::byte>(file)); });
+    auto const load_truncated = allocations_in([&] { truncated = fixnet::load(net, std::span<const std::byte>(file).first(size - 1)); });
+    broken = file;
+    broken[0] = std::byte{'G'};
+    auto const load_magic = allocations_in([&] { magic = fixnet::load(net, std::span<const std::byte>(broken)); });
+    broken = file;
+    broken[size - 9] ^= std::byte{1};
+    auto const load_checksum = allocations_in([&] { checksum = fixnet::load(net, std::span<const std::byte>(broken)); });
+    (void)fixnet::save(other_net, std::span<std::byte>(other));
+    auto const load_shape = allocations_in([&] { shape = fixnet::load(net, std::span<const std::byte>(other)); });
+    net.template layer<0>().biases[0] = std::numeric_limits<T>::quiet_NaN();
+    (void)fixnet::save(net, std::span<std::byte>(broken));
+    auto const load_nan = allocations_in([&] { non_finite = fixnet::load(net, std::span<const std::byte>(broken)); });
+    for (auto const& op : {std::pair{"save", save}, std::pair{"save, buffer too small", save_short}, std::pair{"load", load},
+                           std::pair{"load truncated", load_truncated}, std::pair{"load bad magic", load_magic},
+                           std::pair{"load checksum mismatch", load_checksum}, std::pair{"load shape mismatch", load_shape},
+                           std::pair{"load non-finite", load_nan}}) {
+        INFO(doctest::String(op.first));
+        CHECK(op.second.operator_new == 0);
+        CHECK(op.second.malloc == 0);
+    }
+    CHECK(saved == fixnet::status::ok);
+    CHECK(too_small == fixnet::status::buffer_too_small);
+    CHECK(loaded == fixnet::status::ok);
+    CHECK(truncated == fixnet::status::truncated);
+    CHECK(magic == fixnet::status::bad_magic);
+    CHECK(checksum == fixnet::status::checksum_mismatch);
+    CHECK(shape == fixnet::status::shape_mismatch);
+    CHECK(non_finite == fixnet::status::non_finite_value);
+}
+
+template <class B, class T>
+void check_serialize() {
+    using other_t = fixnet::basic_mlp<B, T, fixnet::sigmoid, 2, 3, 2>;
+    fixnet::basic_mlp<B, T, fixnet::sigmoid, 2, 2, 2> tiny{};
+    check_serialize_no_heap<decltype(tiny), other_t>(tiny);
+    fixnet::basic_network<B, T, 4, fixnet::dense<16, fixnet::relu>, fixnet::dense<16, fixnet::tanh>,
+                          fixnet::dense<5, fixnet::leaky_relu<>>, fixnet::dense<5, fixnet::softplus>, fixnet::dense<3, fixnet::softmax>>
+        mixed{};
+    check_serialize_no_heap<decltype(mixed), other_t>(mixed);
+    using large_t = fixnet::basic_mlp<B, T, fixnet::sigmoid, 784, 128, 10>;
+    static large_t large{};  // 400 or 800 KB: static storage, as its file
+    check_serialize_no_heap<large_t, other_t>(large);
+}
+
+}  // namespace
+
+TEST_CASE_TEMPLATE("no heap: save and load (ok and every kind of refusal) allocate nothing", B, fixnet::scalar_backend,
+                   fixnet::simd_backend) {
+    check_serialize<B, float>();
+    check_serialize<B, double>();
 }

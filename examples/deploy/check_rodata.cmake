@@ -1,5 +1,5 @@
 # Checks that SYMBOL in PROGRAM is read-only data, and prints the evidence:
-# - objdump -t: its output section, whose flags (objdump -h) must say READONLY and not CODE, unless
+# - objdump -t: its output section, which must be .rodata (readelf -S: allocated, not writable), unless
 #   MAP shows the compiler put it in a .rodata input section (picolibc's linker script gathers
 #   .rodata* into the flash output section .text, so on a Cortex-M the output section is .text);
 # - MAP (the linker's map file, optional): the input section holding the symbol must be .rodata*;
@@ -32,12 +32,16 @@ elseif(NOT section MATCHES "^\\.rodata")
     message(FATAL_ERROR "${SYMBOL} is in ${section}, not in .rodata")
 endif()
 
-execute_process(COMMAND ${OBJDUMP} -h ${PROGRAM} OUTPUT_VARIABLE headers)
-string(REGEX MATCH " ${section} [^\n]*\n[^\n]*" flags "${headers}")
-string(REGEX REPLACE "[ \n]+" " " flags "${flags}")
-message(STATUS "section header:${flags}")
-if(NOT flags MATCHES "READONLY")
-    message(FATAL_ERROR "output section ${section} is writable")
+# Section flags from readelf (llvm-objdump -h, which the clang presets use, does not print them).
+string(REPLACE "." "\\." section_regex "${section}")
+execute_process(COMMAND ${READELF} -S -W ${PROGRAM} OUTPUT_VARIABLE headers)
+string(REGEX MATCH "\\] ${section_regex} +[A-Z_]+ +[0-9a-f]+ +[0-9a-f]+ +[0-9a-f]+ +[0-9a-f]+ +([A-Z]+) " header "${headers}")
+if(NOT header)
+    message(FATAL_ERROR "no section ${section} in ${READELF} -S ${PROGRAM}")
+endif()
+message(STATUS "section header: ${header}")
+if(NOT CMAKE_MATCH_1 MATCHES "A" OR CMAKE_MATCH_1 MATCHES "W")
+    message(FATAL_ERROR "output section ${section} is not read-only allocated data (flags ${CMAKE_MATCH_1})")
 endif()
 
 if(FLASH_END)

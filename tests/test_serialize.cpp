@@ -704,8 +704,8 @@ static_assert(corrupt_at_compile_time<simd_backend, float>(2) == status::bad_mag
 static_assert(corrupt_at_compile_time<scalar_backend, float>(3) == status::shape_mismatch);
 static_assert(corrupt_at_compile_time<scalar_backend, float>(4) == status::non_finite_value);
 static_assert(corrupt_at_compile_time<simd_backend, double>(4) == status::non_finite_value);
-// (An infinity, how == 5, is checked at run time only: load tests it with inf - inf == 0, and
-// constant evaluation rejects the NaN that subtraction makes, so it is not yet a constant expression.)
+static_assert(corrupt_at_compile_time<scalar_backend, float>(5) == status::non_finite_value);  // an infinity
+static_assert(corrupt_at_compile_time<simd_backend, double>(5) == status::non_finite_value);
 static_assert(too_small_at_compile_time<float>());
 static_assert(too_small_at_compile_time<double>());
 

@@ -75,7 +75,7 @@ std::string check(std::span<const std::byte> in, file_description& d) {
     std::size_t at = format::header_size;
     for (std::uint64_t l = 0; l < layer_count; ++l, at += format::layer_record_size) {
         fixnet::layer_description const r{get_le<std::uint32_t>(in, at), get_le<std::uint32_t>(in, at + 4),
-                                          get_le<std::int64_t>(in, at + 8), get_le<std::int64_t>(in, at + 16)};
+                                          get_le<std::int64_t>(in, at + 8), get_le<std::int64_t>(in, at + 16), {}};
         std::string const which = "layer " + std::to_string(l) + ": ";
         if (r.output_size == 0) return which + "output width is 0";
         if (fixnet::detail::activation_spelling(r.activation_id).empty())

@@ -2,8 +2,12 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <concepts>
 #include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <type_traits>
 
 namespace fixnet {
 
@@ -31,15 +35,28 @@ concept FiniteCheck = requires {
 };
 
 namespace detail {
+/// v is neither NaN nor infinite: its exponent bits are not all ones. By the bits, because constant
+/// evaluation refuses the arithmetic that would tell (inf - inf is a NaN, which is not a constant).
 template <class T>
 constexpr bool finite(T v) noexcept {
-    return v == v && v - v == T(0);  // NaN fails the first test, an infinity the second
+    if constexpr (sizeof(T) == 4 && std::numeric_limits<T>::is_iec559) {
+        return (std::bit_cast<std::uint32_t>(v) & 0x7f800000u) != 0x7f800000u;
+    } else if constexpr (sizeof(T) == 8 && std::numeric_limits<T>::is_iec559) {
+        return (std::bit_cast<std::uint64_t>(v) & 0x7ff0000000000000u) != 0x7ff0000000000000u;
+    } else {
+        return v == v && v - v == T(0);  // NaN fails the first test, an infinity the second
+    }
 }
 /// v * 0 is 0 for every finite v and NaN for a NaN or an infinity, so one comparison of the sum
 /// tests the whole array, with no branch per element (IEEE arithmetic: fixnet is never built with
 /// -ffast-math, which would fold v * 0 to 0).
 template <class T, std::size_t N>
 constexpr bool all_finite(const std::array<T, N>& a) noexcept {
+    if (std::is_constant_evaluated()) {  // where inf * 0 would not be a constant
+        bool ok = true;
+        for (T const v : a) ok = ok && finite(v);
+        return ok;
+    }
     T zero{};
     for (T const v : a) zero += v * T(0);
     return zero == T(0);

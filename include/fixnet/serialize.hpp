@@ -132,8 +132,9 @@ constexpr status save(const Net& net, std::span<std::byte> out) noexcept {
 }
 
 /// Reads a network saved by save() from in and, only if the whole file is valid, replaces net's
-/// parameters with it. Checks, in order, each with its status: the buffer holds the header
-/// (truncated), the magic (bad_magic), the version (unsupported_version), the element type
+/// parameters with it. Checks, in order, each with its status: the magic (bad_magic; truncated
+/// when the buffer ends inside it with the bytes so far right), the buffer holds the header
+/// (truncated), the version (unsupported_version), the element type
 /// (type_mismatch), the layer count, each width and each activation against Net's
 /// (shape_mismatch), the buffer holds the whole file (truncated), the CRC-32 over everything before
 /// it (checksum_mismatch), and every parameter finite (non_finite_value). On any failure net is

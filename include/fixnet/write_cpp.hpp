@@ -18,11 +18,13 @@
 
 namespace fixnet {
 
-/// A layer as write_cpp and the file format describe it: width, activation id and parameter.
+/// A layer as write_cpp and the file format describe it: width, activation id and parameter, and
+/// the activation's C++ spelling (empty: the built-in one of that id).
 struct layer_description {
     std::uint32_t output_size;
     std::uint32_t activation_id;
     std::int64_t num, den;
+    std::string_view spelling;
 };
 
 namespace detail {
@@ -91,7 +93,7 @@ struct cpp_writer {
             text(", fixnet::dense<");
             number(l.output_size);
             text(", ");
-            text(activation_spelling(l.activation_id));
+            text(l.spelling.empty() ? activation_spelling(l.activation_id) : l.spelling);
             if (l.activation_id == activation_code<leaky_relu<>>::id) {
                 text("<std::ratio<");
                 signed_number(l.num);
@@ -164,7 +166,7 @@ status write_cpp(const Net& net, std::string_view name, Sink&& sink) {
     detail::for_each_layer_type<Net>([&](auto l, auto tag) {
         using layer_t = typename decltype(tag)::type;
         using code = activation_code<typename layer_t::activation_type>;
-        layers[l] = {static_cast<std::uint32_t>(layer_t::output_size), code::id, code::num, code::den};
+        layers[l] = {static_cast<std::uint32_t>(layer_t::output_size), code::id, code::num, code::den, code::spelling};
     });
     detail::cpp_writer<std::remove_reference_t<Sink>> w{sink};
     w.prologue(name, Net::backend_type::name, sizeof(T) == 4, static_cast<std::uint32_t>(Net::input_size), layers);

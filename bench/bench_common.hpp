@@ -71,7 +71,12 @@ struct fixnet_impl {
     const workload<S>& w = the_workload<S>();
     fixnet_impl() { net.layers = w.ref->layers; }  // one storage layout for every backend
     auto forward(std::size_t k) const noexcept { return net.forward(w.x[k]); }
-    T train_step(std::size_t k) noexcept { return fixnet::train_step(net, w.x[k], w.t[k], fixnet::sgd<T>{.learning_rate = S::rate}); }
+    // unchecked: the naive and Eigen versions do not look for NaN or infinite samples either. The
+    // default check (fixnet::checked) measured +5 ns on f32 2-2-2 and about +12 % on 32-32-32 and
+    // 64-64-64 (A/B, AVX-512).
+    T train_step(std::size_t k) noexcept {
+        return fixnet::train_step<fixnet::half_squared_error, fixnet::unchecked>(net, w.x[k], w.t[k], fixnet::sgd<T>{.learning_rate = S::rate});
+    }
     std::vector<T> output(std::size_t k) const { auto o = forward(k); return {o.begin(), o.end()}; }
     std::vector<std::array<T, S::out>> y = std::vector<std::array<T, S::out>>(S::batch);
     const void* forward_batch(std::size_t first) {

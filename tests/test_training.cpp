@@ -725,7 +725,8 @@ void check_batch_of_one(const Opt& opt) {
                                               std::span<const small_net::output_type>(&ts[k], 1), opt, sa);
         double const e = fixnet::train_step<L>(b, xs[k], ts[k], opt, sb);
         CHECK(r.code == fixnet::status::ok);
-        CHECK(r.loss == e);
+        // The losses too can differ in the last bits once the parameters do (see below).
+        CHECK(std::fabs(r.loss - e) <= 16 * std::numeric_limits<double>::epsilon() * std::fabs(e));
     }
     // Not bit for bit: the two calls run the same source, but g++ -O2 (-ffp-contract=fast, the GNU
     // default) fuses multiplies and adds into FMAs differently in the two inlined copies, so single

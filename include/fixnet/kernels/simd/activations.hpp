@@ -182,7 +182,11 @@ inline B log1p_unit(const B& u) noexcept {
     B const w = s * s;
     B p(T(1.0 / (2 * degree + 1)));
     for (std::size_t n = degree; n-- > 0;) p = xsimd::fma(p, w, B(T(1.0 / double(2 * n + 1))));
-    return B(T(2)) * s * p;
+    // Below 2^-24 (float) or 2^-53 (double), log1p(u) rounds to u itself; taking u there also keeps
+    // the result where s = u / (2 + u) would be subnormal, which 32-bit NEON flushes to zero
+    // (softplus(-87) came out 0 instead of 1.6e-38 on armhf).
+    constexpr T tiny = sizeof(T) == 4 ? T(0x1p-24) : T(0x1p-53);
+    return xsimd::select(u < B(tiny), u, B(T(2)) * s * p);
 }
 
 /// The vector softplus, max(z, 0) + log1p(e^-|z|), as the scalar one (exp_nonpositive, log1p_unit).

@@ -1,13 +1,15 @@
-// constexpr elementary functions, used only where the standard library's are not constexpr, and a
-// pairwise sum.
+// constexpr elementary functions, used only where the standard library's are not constexpr, a sqrt
+// for code that runs both at run time and in constant evaluation, and a pairwise sum.
 #pragma once
 
 #include <array>
 #include <bit>
+#include <cmath>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <type_traits>
 
 namespace fixnet::detail {
 
@@ -136,6 +138,18 @@ constexpr double sqrt_double(double x) noexcept {
         y = next;
     }
     return y;
+}
+
+/// sqrt for code that runs both at run time and in constant evaluation (std::sqrt is not
+/// constexpr). Unlike exp, tanh and log above, it keeps the standard function at run time:
+/// std::sqrt is correctly rounded, so it gives the same bits as xsimd::sqrt and the scalar and
+/// SIMD kernels agree. It may set errno (fixnet does not ask for -fno-math-errno), which keeps the
+/// compiler from vectorising a loop that calls it; that is why kernels/simd has its own Adam kernel.
+/// In constant evaluation sqrt_double, whose result for x < 0 or NaN is 0 rather than NaN.
+template <std::floating_point T>
+constexpr T sqrt(T x) noexcept {
+    if (std::is_constant_evaluated()) return static_cast<T>(sqrt_double(static_cast<double>(x)));
+    return std::sqrt(x);
 }
 
 /// p[B] + ... + p[E - 1] summed as two halves, recursively: log2(n) dependent additions instead of

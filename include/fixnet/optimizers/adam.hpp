@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "fixnet/detail/math.hpp"
 #include "fixnet/kernels/dispatch.hpp"
 #include "fixnet/optimizers/optimizer.hpp"
 

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <array>
-#include <cmath>
 #include <concepts>
 #include <cstddef>
 #include <type_traits>
@@ -40,13 +39,6 @@ constexpr void for_each_parameter_array(Net& net, F&& f, Others&... others) noex
         f(net.template layer<l>().weights, others.template layer<l>().weights..., false);
         f(net.template layer<l>().biases, others.template layer<l>().biases..., true);
     });
-}
-
-/// sqrt at run time and in constant evaluation (std::sqrt is not constexpr).
-template <std::floating_point T>
-constexpr T sqrt(T x) noexcept {
-    if (std::is_constant_evaluated()) return static_cast<T>(sqrt_double(static_cast<double>(x)));
-    return std::sqrt(x);
 }
 
 }  // namespace detail

@@ -2,9 +2,7 @@
 #pragma once
 
 #include <array>
-#include <cmath>
 #include <cstddef>
-#include <type_traits>
 
 #include "fixnet/detail/math.hpp"
 
@@ -33,8 +31,7 @@ constexpr void adam_update(std::array<T, N>& p, const std::array<T, N>& g, std::
         T const d = c.weight_decay != T(0) ? g[k] + c.weight_decay * p[k] : g[k];
         m[k] = m[k] * c.beta1 + c.one_minus_beta1 * d;
         v[k] = v[k] * c.beta2 + c.one_minus_beta2 * (d * d);
-        T const root = std::is_constant_evaluated() ? static_cast<T>(detail::sqrt_double(static_cast<double>(v[k]))) : std::sqrt(v[k]);
-        p[k] -= c.step_size * m[k] / (root / c.correction2_sqrt + c.epsilon);
+        p[k] -= c.step_size * m[k] / (detail::sqrt(v[k]) / c.correction2_sqrt + c.epsilon);
     }
 }
 

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <array>
-#include <cmath>
 #include <cstddef>
 
 #include "fixnet/kernels/scalar/optimizers.hpp"
@@ -11,9 +10,11 @@
 namespace fixnet::kernels::simd {
 
 /// scalar::adam_update in batches: the compiler cannot vectorise the scalar loop itself, since
-/// std::sqrt may set errno (and fixnet does not ask for -fno-math-errno). The same operations in
-/// the same order, each correctly rounded (sqrt and division included), so the results equal the
-/// scalar kernel's except where the compiler contracts a multiply-add into an FMA on one side only.
+/// std::sqrt (detail::sqrt at run time) may set errno (and fixnet does not ask for
+/// -fno-math-errno). The same operations in the same order, each correctly rounded (sqrt and
+/// division included), so the results equal the scalar kernel's except where the compiler
+/// contracts a multiply-add into an FMA on one side only. Elements past the last batch run the
+/// scalar kernel's own per-element step.
 template <class T, std::size_t N>
 inline void adam_update(std::array<T, N>& p, const std::array<T, N>& g, std::array<T, N>& m, std::array<T, N>& v,
                         const adam_coefficients<T>& c) noexcept {
@@ -30,12 +31,7 @@ inline void adam_update(std::array<T, N>& p, const std::array<T, N>& g, std::arr
             vk.store_unaligned(v.data() + k);
             (pk - B(c.step_size) * mk / (xsimd::sqrt(vk) / B(c.correction2_sqrt) + B(c.epsilon))).store_unaligned(p.data() + k);
         },
-        [&](std::size_t k) {
-            T const d = decay ? g[k] + c.weight_decay * p[k] : g[k];
-            m[k] = m[k] * c.beta1 + c.one_minus_beta1 * d;
-            v[k] = v[k] * c.beta2 + c.one_minus_beta2 * (d * d);
-            p[k] -= c.step_size * m[k] / (std::sqrt(v[k]) / c.correction2_sqrt + c.epsilon);
-        });
+        [&](std::size_t k) { scalar::adam_update_element(p[k], g[k], m[k], v[k], c); });
 }
 
 }  // namespace fixnet::kernels::simd

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <charconv>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -59,12 +60,11 @@ struct cpp_writer {
     Sink& sink;
 
     void text(std::string_view s) { sink(s); }
-    void number(std::uint64_t v) {
-        std::array<char, 24> buf{};
-        auto const r = std::to_chars(buf.data(), buf.data() + buf.size(), v);
-        sink(std::string_view(buf.data(), static_cast<std::size_t>(r.ptr - buf.data())));
-    }
-    void signed_number(std::int64_t v) {
+    /// Sizes and indices as well as leaky_relu's signed ratio: std::to_chars handles both
+    /// signednesses, and 24 characters hold any 64-bit integer with its sign.
+    template <std::integral I>
+    void number(I v) {
+        static_assert(sizeof(I) <= 8);
         std::array<char, 24> buf{};
         auto const r = std::to_chars(buf.data(), buf.data() + buf.size(), v);
         sink(std::string_view(buf.data(), static_cast<std::size_t>(r.ptr - buf.data())));
@@ -96,9 +96,9 @@ struct cpp_writer {
             text(l.spelling.empty() ? activation_spelling(l.activation_id) : l.spelling);
             if (l.activation_id == activation_code<leaky_relu<>>::id) {
                 text("<std::ratio<");
-                signed_number(l.num);
+                number(l.num);
                 text(", ");
-                signed_number(l.den);
+                number(l.den);
                 text(">>");
             }
             text(">");

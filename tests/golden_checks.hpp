@@ -1,7 +1,12 @@
-// fixnet against PyTorch's golden values (tests/golden, written by tests/golden/generate.py): for the
-// softmax, sigmoid and regression networks, on both backends, in float and double, the outputs of
-// forward and forward_batch, and for every loss of a case the batch loss, its gradient and the
-// parameters after three train_batch steps with each of the seven optimizer configurations.
+// How one golden configuration (case, backend, element type) is checked against PyTorch's values
+// (tests/golden, written by tests/golden/generate.py): for the softmax, sigmoid and regression
+// networks, the outputs of forward and forward_batch, and for every loss of a case the batch loss,
+// its gradient and the parameters after three train_batch steps with each of the seven optimizer
+// configurations. One header for tests/test_golden_double.cpp and tests/test_golden_float.cpp: the
+// twelve configurations took a minute to compile in one file, so each element type is a file of its
+// own and the two compile in parallel.
+#pragma once
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -19,9 +24,11 @@
 #include "golden/golden_sigmoid_net.hpp"
 #include "golden/golden_softmax_net.hpp"
 
-using namespace fixnet_test;
-
+// An unnamed namespace on purpose: the test cases' names spell these types ("{anonymous}::config<...>",
+// as when they lived in one file), and each including file instantiates them for its own element type.
 namespace {
+
+using namespace fixnet_test;
 
 namespace hyper = fixnet_golden::hyper;
 
@@ -328,15 +335,12 @@ void check_losses(const Data& d, type_list<L...>) {
     (check_loss<Case, Net, L>(d), ...);
 }
 
-}  // namespace
+/// The golden test case's name, one for both files: doctest appends the configuration.
+constexpr const char* golden_test_name = "golden: outputs, losses, gradients and three optimizer steps match PyTorch";
 
-TEST_CASE_TEMPLATE("golden: outputs, losses, gradients and three optimizer steps match PyTorch", C,
-                   config<softmax_case, fixnet::scalar_backend, double>, config<softmax_case, fixnet::simd_backend, double>,
-                   config<softmax_case, fixnet::scalar_backend, float>, config<softmax_case, fixnet::simd_backend, float>,
-                   config<sigmoid_case, fixnet::scalar_backend, double>, config<sigmoid_case, fixnet::simd_backend, double>,
-                   config<sigmoid_case, fixnet::scalar_backend, float>, config<sigmoid_case, fixnet::simd_backend, float>,
-                   config<regression_case, fixnet::scalar_backend, double>, config<regression_case, fixnet::simd_backend, double>,
-                   config<regression_case, fixnet::scalar_backend, float>, config<regression_case, fixnet::simd_backend, float>) {
+/// Everything the golden test checks for configuration C.
+template <class C>
+void check_golden_configuration() {
     using Case = typename C::case_type;
     using T = typename C::value_type;
     using Net = typename C::net_t;
@@ -370,3 +374,5 @@ TEST_CASE_TEMPLATE("golden: outputs, losses, gradients and three optimizer steps
 
     check_losses<Case, Net>(d, typename Case::losses{});
 }
+
+}  // namespace

@@ -358,6 +358,9 @@ inline ref_bounds operator+(const ref_bounds& x, const ref_bounds& y) {
 
 // ---- comparisons --------------------------------------------------------------------------------
 
+/// |got - want| <= tol, or both the same infinity (whose difference is NaN).
+inline bool near(real got, real want, real tol) { return got == want || std::fabs(got - want) <= tol; }
+
 /// The largest |got[k] - want[k]| / tol[k] (how much of the bound is used): above 1, or infinite
 /// (a NaN, or a difference where the bound is 0), when some value is outside its bound.
 inline real bound_used(const vec& got, const vec& want, const vec& tol) {

@@ -10,9 +10,11 @@
 #include <cstdint>
 #include <limits>
 #include <ratio>
+#include <utility>
 #include <vector>
 
 #include "reference_mlp.hpp"
+#include "vector_activation_check.hpp"
 
 using namespace fixnet_test;
 
@@ -76,9 +78,6 @@ std::vector<T> test_points() {
     for (int k = -2500; k <= 2500; ++k) p.push_back(static_cast<T>(k / 100.0 + 0.003));
     return p;
 }
-
-/// |got - want| <= tol, or both the same infinity.
-bool near(real got, real want, real tol) { return got == want || std::fabs(got - want) <= tol; }
 
 template <class A, class T>
 void check_values_and_derivatives() {
@@ -189,62 +188,25 @@ TEST_CASE("activations: the constexpr tanh is within 2 eps |tanh| of the exact o
 #if FIXNET_HAS_SIMD
 namespace {
 
-/// 32-bit NEON (armhf) has no subnormal numbers: its float vector arithmetic flushes them to zero,
-/// so there the vector activations are compared on the normal inputs and results only.
-#if defined(__arm__) && !defined(__aarch64__)
-constexpr bool vector_flushes_subnormals = true;
-#else
-constexpr bool vector_flushes_subnormals = false;
-#endif
-
-template <class T>
-bool is_subnormal(T v) {
-    return v != 0 && std::fabs(v) < std::numeric_limits<T>::min();
-}
-
-/// A's vector version against its scalar one on every test point and NaN, lane by lane in the widest
-/// batch: bit for bit for the piecewise-linear activations (the same comparison and the same one
-/// product), and for tanh each within 3 eps * |exact| of the exact value. Returns tanh's worst
-/// error in units of eps * |exact| (0 for the others).
+/// A's vector version lane by lane on every test point, tanh's whole range and small |z| down to the
+/// subnormals: against the scalar version bit for bit for the piecewise-linear activations (the same
+/// comparison and the same one product), and for tanh against the exact value within 3 eps * |exact|.
+/// Returns tanh's worst error in units of eps * |exact| (0 for the others).
 template <class A, class T>
 double check_vector_activation() {
-    if constexpr (!fixnet::detail::simd_has_lanes<T>) {
-        return 0;  // 32-bit NEON has no double lanes: double computes with the scalar kernels there
-    } else {
-        using B = xsimd::batch<T>;
-        constexpr std::size_t N = B::size;
-        real const eps = std::numeric_limits<T>::epsilon();
-        auto points = test_points<T>();
-        points.push_back(std::numeric_limits<T>::quiet_NaN());
-        // tanh over its whole range, and small |z| log-spaced down to the subnormals.
-        for (int k = 0; k <= 200000; ++k) {
-            double const f = k / 200000.0;
-            points.push_back(static_cast<T>(-25 + 50 * f));
-            points.push_back(static_cast<T>(std::ldexp(1 + f, -static_cast<int>(140 * f)) * (k % 2 == 0 ? 1 : -1)));
-        }
-        while (points.size() % N != 0) points.push_back(T(0.25));
-        double worst = 0;
-        std::size_t bad = 0;
-        for (std::size_t k = 0; k < points.size(); k += N) {
-            alignas(64) std::array<T, N> y{};
-            fixnet::kernels::simd::activate<A>(B::load_unaligned(points.data() + k)).store_aligned(y.data());
-            for (std::size_t j = 0; j < N; ++j) {
-                T const z = points[k + j], s = A::value(z);
-                if (vector_flushes_subnormals && (is_subnormal(z) || is_subnormal(s))) continue;
-                if (std::isnan(z)) {
-                    bad += std::isnan(y[j]) ? 0 : 1;
-                } else if constexpr (std::is_same_v<A, fixnet::tanh>) {
-                    real const want = std::tanh(static_cast<real>(z)), err = std::fabs(y[j] - want);
-                    bad += err <= 3 * eps * std::fabs(want) ? 0 : 1;
-                    if (want != 0) worst = std::max(worst, static_cast<double>(err / (eps * std::fabs(want))));
-                } else {
-                    bad += y[j] == s && std::signbit(y[j]) == std::signbit(s) ? 0 : 1;
-                }
-            }
-        }
-        CHECK(bad == 0);
-        return worst;
+    auto points = test_points<T>();
+    // tanh over its whole range, and small |z| log-spaced down to the subnormals.
+    for (int k = 0; k <= 200000; ++k) {
+        double const f = k / 200000.0;
+        points.push_back(static_cast<T>(-25 + 50 * f));
+        points.push_back(static_cast<T>(std::ldexp(1 + f, -static_cast<int>(140 * f)) * (k % 2 == 0 ? 1 : -1)));
     }
+    if constexpr (std::is_same_v<A, fixnet::tanh>)
+        return check_vector_activation_lanes<A>(std::move(points), [](T z) { return std::tanh(static_cast<real>(z)); },
+                                                vector_bound{.relative = 3});
+    else
+        return check_vector_activation_lanes<A>(std::move(points), [](T z) { return static_cast<real>(A::value(z)); },
+                                                vector_bound{});
 }
 
 }  // namespace

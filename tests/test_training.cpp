@@ -19,14 +19,12 @@
 #include <vector>
 
 #include "reference_mlp.hpp"
+#include "vector_activation_check.hpp"
 
 using namespace fixnet_test;
 using fixnet::dense;
 
 namespace {
-
-/// |got - want| <= tol, or both the same infinity.
-bool near(real got, real want, real tol) { return got == want || std::fabs(got - want) <= tol; }
 
 const char* type_name(float) { return "float"; }
 const char* type_name(double) { return "double"; }
@@ -265,43 +263,15 @@ TEST_CASE("softmax: backward equals the central-difference Jacobian-vector produ
 #if FIXNET_HAS_SIMD
 namespace {
 
-/// The vector softplus against the scalar one; returns the worst difference in units of eps * |scalar|.
+/// The vector softplus against the scalar one (tests/vector_activation_check.hpp), on the softplus
+/// test points: within 3.5 eps |scalar| (see the test case) plus the smallest normal, absolute, since
+/// the vector e^-|z| returns 0 where the result would be subnormal (below e^-87.3 / e^-708). Returns
+/// the worst difference in units of eps * |scalar|.
 template <class T>
 double check_vector_softplus() {
-    if constexpr (!fixnet::detail::simd_has_lanes<T>) {
-        return 0;  // 32-bit NEON has no double lanes: double computes with the scalar kernels there
-    } else {
-        using B = xsimd::batch<T>;
-        constexpr std::size_t N = B::size;
-        real const eps = std::numeric_limits<T>::epsilon();
-        auto points = softplus_points<T>();
-        points.push_back(std::numeric_limits<T>::quiet_NaN());
-        while (points.size() % N != 0) points.push_back(T(0.25));
-        double worst = 0;
-        std::size_t bad = 0;
-        for (std::size_t k = 0; k < points.size(); k += N) {
-            alignas(64) std::array<T, N> y{};
-            fixnet::kernels::simd::activate<fixnet::softplus>(B::load_unaligned(points.data() + k)).store_aligned(y.data());
-            for (std::size_t j = 0; j < N; ++j) {
-                T const z = points[k + j], s = fixnet::softplus::value(z);
-                if (std::isnan(z)) {
-                    bad += std::isnan(y[j]) ? 0 : 1;
-                    continue;
-                }
-                real const err = std::fabs(static_cast<real>(y[j]) - s);
-                // Bound: see the test case. Plus the smallest normal, absolute: the vector e^-|z|
-                // returns 0 where the result would be subnormal (below e^-87.3 / e^-708).
-                if (!near(y[j], s, 3.5L * eps * std::fabs(s) + std::numeric_limits<T>::min())) {
-                    ++bad;
-                    if (bad < 5) FAIL_CHECK("vector softplus(" << z << ") = " << y[j] << ", scalar " << s);
-                }
-                if (std::fabs(s) >= std::numeric_limits<T>::min() && std::isfinite(s))
-                    worst = std::max(worst, static_cast<double>(err / (eps * std::fabs(s))));
-            }
-        }
-        CHECK(bad == 0);
-        return worst;
-    }
+    return check_vector_activation_lanes<fixnet::softplus>(
+        softplus_points<T>(), [](T z) { return static_cast<real>(fixnet::softplus::value(z)); },
+        vector_bound{.relative = 3.5L, .absolute = std::numeric_limits<T>::min()});
 }
 
 /// softmax_across_samples (one sample per lane) against softmax::apply of each lane.

@@ -90,7 +90,7 @@ constexpr double two_atanh_series(double s) noexcept {
 /// x = 2^k m with m in [sqrt(1/2), sqrt(2)), log m = 2 atanh((m - 1) / (m + 1)), plus k ln2 in two
 /// parts. log 0 = -inf, log of a negative number or NaN = NaN, log inf = inf. Measured against
 /// long double logl: within 2.7 ulp over [1e-300, 1e300], [0.5, 2] and subnormals (log1p_double:
-/// 2.9 ulp on [-0.9, 3]), tested within 3 and 3.5 (tests/test_training.cpp). Constant-evaluation
+/// 2.9 ulp on [-0.9, 3]), tested within 3 and 3.5 (tests/test_training_losses.cpp). Constant-evaluation
 /// path only; run time uses std::log and std::log1p.
 constexpr double log_double(double x) noexcept {
     if (x != x || x < 0.0) return std::numeric_limits<double>::quiet_NaN();

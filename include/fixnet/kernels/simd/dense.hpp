@@ -115,7 +115,6 @@ inline void dense_forward_block(const dense_layer<T, In, Out, A>& l, const std::
         sum.store_unaligned(s + O0 + k * N);
     }
 }
-
 /// A batch of type B whose first Count lanes are f(0), ..., f(Count - 1) and the rest zero, built
 /// in registers (no store of scalars followed by a wider load, which stalls store forwarding).
 template <class B, std::size_t Count, class F>
@@ -434,8 +433,13 @@ inline void dense_backward_sgd_step(dense_layer<T, In, Out, A>& l, const std::ar
         };
         constexpr std::size_t groups_end = In / W * W;
         for (std::size_t i = 0; i < groups_end; i += W) {
+            // Unrolled at compile time so that each slot is a constant and the W partial sums stay
+            // in registers: as a loop, g++ kept them on the stack behind a run-time slot
+            // computation (the 32-32-32 output layer's fused step measured 71-80 ns, unrolled 42-54 ns).
             std::array<R, W> acc;
-            for (std::size_t r = 0; r < W; ++r) acc[haddp_slot<R>(r)] = row(i + r);
+            [&]<std::size_t... r>(std::index_sequence<r...>) {
+                ((acc[haddp_slot<R>(r)] = row(i + r)), ...);
+            }(std::make_index_sequence<W>{});
             xsimd::haddp(acc.data()).store_unaligned(back.data() + i);
         }
         for (std::size_t i = groups_end; i < In; ++i) back[i] = xsimd::hadd(row(i));

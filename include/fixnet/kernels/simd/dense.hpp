@@ -287,25 +287,107 @@ inline void dense_forward(const dense_layer<T, In, Out, A>& l, const std::array<
     activate_scratch<A, Out>(s, a, z);
 }
 
-/// back[i] = sum_o w(o, i) delta[o]: one batch-wide partial sum per input, then one
-/// horizontal add (the weights leaving input i are contiguous in the input-major layout).
+/// Where xsimd::haddp must find row r so that lane r of its result is that row's sum. xsimd 8.1's
+/// AVX-512 float haddp puts the sums of rows 4, 5 in lanes 2, 3 and those of rows 2, 3 in lanes
+/// 4, 5 (likewise 12, 13 and 10, 11), as test_simd's whole-row kernel test showed; swapping those
+/// rows on the way in undoes it. Every other architecture's haddp keeps the order.
+template <class R>
+constexpr std::size_t haddp_slot(std::size_t r) noexcept {
+    if constexpr (std::is_same_v<typename R::value_type, float> && std::is_base_of_v<xsimd::avx512f, typename R::arch_type>) {
+        std::size_t const q = r % 8;
+        if (q == 2 || q == 3) return r + 2;
+        if (q == 4 || q == 5) return r - 2;
+    }
+    return r;
+}
+
+/// The widest batch R that fits in a row of Out values, when what is left after the row's whole
+/// batches of R is fewer values than the narrowest batch holds (so that scalar code takes it):
+/// rows of 8, 16, 32 ... floats, or of 10 (8 + 2), 17 (16 + 1). Void otherwise (rows of 2, 24).
+template <class T, std::size_t Out, class R = typename fitting_batch<T, Out>::type>
+struct row_head_batch {
+    using type = std::conditional_t<(Out % R::size < narrowest_width<T>()), R, void>;
+};
+template <class T, std::size_t Out>
+struct row_head_batch<T, Out, void> {
+    using type = void;
+};
+
+/// back[i] for every row i of a layer's weights, W = R::size rows at a time: `row(i, tail)`
+/// returns row i's partial sums over its whole batches (one batch) and sets `tail` to the scalar
+/// sum of the values after them; W rows' batches are reduced together by one haddp instead of one
+/// horizontal add per row, the tails added after. The group is unrolled at compile time so that
+/// each slot is a constant and the W partial sums stay in registers: as a loop, g++ kept them on
+/// the stack behind a run-time slot computation (the 32-32-32 output layer's fused step measured
+/// 71-80 ns, unrolled 42-54 ns).
+template <class R, bool Tail, class T, std::size_t In, class Row>
+inline void reduce_rows(std::array<T, In>& back, Row&& row) noexcept {
+    constexpr std::size_t W = R::size, groups_end = In / W * W;
+    for (std::size_t i = 0; i < groups_end; i += W) {
+        std::array<R, W> acc;
+        alignas(alignment<T>) std::array<T, W> tails;
+        [&]<std::size_t... r>(std::index_sequence<r...>) {
+            ((acc[haddp_slot<R>(r)] = row(i + r, tails[r])), ...);
+        }(std::make_index_sequence<W>{});
+        R sums = xsimd::haddp(acc.data());
+        if constexpr (Tail) sums += R::load_aligned(tails.data());
+        sums.store_unaligned(back.data() + i);
+    }
+    for (std::size_t i = groups_end; i < In; ++i) {
+        T t{};
+        back[i] = xsimd::hadd(row(i, t));
+        if constexpr (Tail) back[i] += t;
+    }
+}
+
+/// Whether rows of Out values go through reduce_rows (row_head_batch exists and there are at least
+/// as many rows as it has lanes), and the batch they use.
+template <class T, std::size_t In, std::size_t Out>
+inline constexpr bool grouped_rows = [] {
+    using R = typename row_head_batch<T, Out>::type;
+    if constexpr (std::is_void_v<R>) {
+        return false;
+    } else {
+        return In >= R::size;
+    }
+}();
+
+/// back[i] = sum_o w(o, i) delta[o] (the weights leaving input i are contiguous in the
+/// input-major layout): rows grouped by reduce_rows where they allow it, else one batch-wide
+/// partial sum per row and one horizontal add.
 template <class T, std::size_t In, std::size_t Out, class A>
 inline void dense_backward_input(const dense_layer<T, In, Out, A>& l, const std::array<T, Out>& delta,
                                  std::array<T, In>& back) noexcept {
-    using B = batch<T>;
-    constexpr std::size_t N = lanes<T>;
-    constexpr std::size_t full = Out / N * N;
     const T* w = l.weights.data();
-    for (std::size_t i = 0; i < In; ++i) {
-        T s{};
-        if constexpr (full > 0) {
-            B acc(T(0));
-            for (std::size_t o = 0; o < full; o += N)
-                acc = xsimd::fma(B::load_unaligned(w + i * Out + o), B::load_unaligned(delta.data() + o), acc);
-            s = xsimd::hadd(acc);
+    if constexpr (grouped_rows<T, In, Out>) {
+        using R = typename row_head_batch<T, Out>::type;
+        constexpr std::size_t W = R::size, C = Out / W, head = C * W;
+        std::array<R, C> d;
+        for (std::size_t c = 0; c < C; ++c) d[c] = R::load_unaligned(delta.data() + c * W);
+        reduce_rows<R, (head < Out)>(back, [&](std::size_t i, T& tail) {
+            const T* const wr = w + i * Out;
+            R acc = R(T(0));
+            for (std::size_t c = 0; c < C; ++c) acc = xsimd::fma(R::load_unaligned(wr + c * W), d[c], acc);
+            T t{};
+            for (std::size_t o = head; o < Out; ++o) t += wr[o] * delta[o];
+            tail = t;
+            return acc;
+        });
+    } else {
+        using B = batch<T>;
+        constexpr std::size_t N = lanes<T>;
+        constexpr std::size_t full = Out / N * N;
+        for (std::size_t i = 0; i < In; ++i) {
+            T s{};
+            if constexpr (full > 0) {
+                B acc(T(0));
+                for (std::size_t o = 0; o < full; o += N)
+                    acc = xsimd::fma(B::load_unaligned(w + i * Out + o), B::load_unaligned(delta.data() + o), acc);
+                s = xsimd::hadd(acc);
+            }
+            for (std::size_t o = full; o < Out; ++o) s += w[i * Out + o] * delta[o];
+            back[i] = s;
         }
-        for (std::size_t o = full; o < Out; ++o) s += w[i * Out + o] * delta[o];
-        back[i] = s;
     }
 }
 
@@ -384,59 +466,23 @@ inline void dense_sgd_step(dense_layer<T, In, Out, A>& l, const std::array<T, In
     }
 }
 
-/// Where xsimd::haddp must find row r so that lane r of its result is that row's sum. xsimd 8.1's
-/// AVX-512 float haddp puts the sums of rows 4, 5 in lanes 2, 3 and those of rows 2, 3 in lanes
-/// 4, 5 (likewise 12, 13 and 10, 11), as test_simd's whole-row kernel test showed; swapping those
-/// rows on the way in undoes it. Every other architecture's haddp keeps the order.
-template <class R>
-constexpr std::size_t haddp_slot(std::size_t r) noexcept {
-    if constexpr (std::is_same_v<typename R::value_type, float> && std::is_base_of_v<xsimd::avx512f, typename R::arch_type>) {
-        std::size_t const q = r % 8;
-        if (q == 2 || q == 3) return r + 2;
-        if (q == 4 || q == 5) return r - 2;
-    }
-    return r;
-}
-
-/// The widest batch R that fits in a row of Out values, when what is left after the row's whole
-/// batches of R is fewer values than the narrowest batch holds (so that scalar code takes it):
-/// rows of 8, 16, 32 ... floats, or of 10 (8 + 2), 17 (16 + 1). Void otherwise (rows of 2, 24).
-template <class T, std::size_t Out, class R = typename fitting_batch<T, Out>::type>
-struct row_head_batch {
-    using type = std::conditional_t<(Out % R::size < narrowest_width<T>()), R, void>;
-};
-template <class T, std::size_t Out>
-struct row_head_batch<T, Out, void> {
-    using type = void;
-};
-
 /// back = W^T delta with the weights before the step, and the SGD step of dense_sgd_step, in one
-/// pass over the weights (each is loaded once, used for the error, updated and stored).
-/// Each row's whole batches of R (see row_head_batch) give one partial-sum batch, and the few
-/// values after them a scalar sum; R rows are summed at once and their R partial-sum batches
-/// reduced together by one haddp, instead of one horizontal add per row. The 784-128-10 output
-/// layer (rows of 10 floats: 8 + 2) measured 325-329 ns as two passes with scalar rows, 210-218 ns
-/// this way (train_step 5.50-5.58 -> 5.34-5.37 us).
+/// pass over the weights (each is loaded once, used for the error, updated and stored), rows
+/// grouped by reduce_rows where they allow it. The 784-128-10 output layer (rows of 10 floats:
+/// 8 + 2) measured 325-329 ns as two passes with scalar rows, 210-218 ns fused and grouped
+/// (train_step 5.50-5.58 -> 5.34-5.37 us).
 template <class T, std::size_t In, std::size_t Out, class A>
 inline void dense_backward_sgd_step(dense_layer<T, In, Out, A>& l, const std::array<T, In>& x,
                                     const std::array<T, Out>& delta, T rate, bool learn_biases,
                                     std::array<T, In>& back) noexcept {
-    using R = typename row_head_batch<T, Out>::type;
-    constexpr bool grouped_rows = [] {
-        if constexpr (std::is_void_v<R>) {
-            return false;
-        } else {
-            return In >= R::size;
-        }
-    }();
-    if constexpr (grouped_rows) {
+    if constexpr (grouped_rows<T, In, Out>) {
+        using R = typename row_head_batch<T, Out>::type;
         constexpr std::size_t W = R::size, C = Out / W, head = C * W;
         std::array<R, C> d;
         for (std::size_t c = 0; c < C; ++c) d[c] = R::load_unaligned(delta.data() + c * W);
         T* const w = l.weights.data();
-        // One row: its partial sums of w * delta (a batch, and the scalar sum of the tail), and
-        // w -= (rate x[i]) delta.
-        auto row = [&](std::size_t i, T& tail) {
+        // One row: its partial sums of w * delta, and w -= (rate x[i]) delta.
+        reduce_rows<R, (head < Out)>(back, [&](std::size_t i, T& tail) {
             T* const wr = w + i * Out;
             T const si = rate * x[i];
             R const step(si);
@@ -453,26 +499,7 @@ inline void dense_backward_sgd_step(dense_layer<T, In, Out, A>& l, const std::ar
             }
             tail = t;
             return acc;
-        };
-        constexpr std::size_t groups_end = In / W * W;
-        for (std::size_t i = 0; i < groups_end; i += W) {
-            // Unrolled at compile time so that each slot is a constant and the W partial sums stay
-            // in registers: as a loop, g++ kept them on the stack behind a run-time slot
-            // computation (the 32-32-32 output layer's fused step measured 71-80 ns, unrolled 42-54 ns).
-            std::array<R, W> acc;
-            alignas(alignment<T>) std::array<T, W> tails;
-            [&]<std::size_t... r>(std::index_sequence<r...>) {
-                ((acc[haddp_slot<R>(r)] = row(i + r, tails[r])), ...);
-            }(std::make_index_sequence<W>{});
-            R sums = xsimd::haddp(acc.data());
-            if constexpr (head < Out) sums += R::load_aligned(tails.data());
-            sums.store_unaligned(back.data() + i);
-        }
-        for (std::size_t i = groups_end; i < In; ++i) {
-            T t;
-            back[i] = xsimd::hadd(row(i, t));
-            if constexpr (head < Out) back[i] += t;
-        }
+        });
         if (learn_biases) {
             for (std::size_t c = 0; c < C; ++c)
                 xsimd::fnma(R(rate), d[c], R::load_unaligned(l.biases.data() + c * W)).store_unaligned(l.biases.data() + c * W);

@@ -3,10 +3,10 @@
 //
 // Shows the parts of a real classification run around fit: reading a CSV, a seeded train/test
 // split, standardising the inputs with the training set's statistics, one-hot targets, and
-// reading the answer off a softmax (the most probable class). Prints the accuracy on both sets
-// and the test set's confusion matrix, and exits non-zero if fewer than 90 % of the test flowers
-// are right: CI runs it as a test. The data file is examples/data/iris.csv (see the README there
-// for its source); argv[1] names another.
+// reading the answer off a softmax (fixnet::argmax: the most probable class; fixnet::evaluate
+// counts the right ones). Prints the accuracy on both sets and the test set's confusion matrix,
+// and exits non-zero if fewer than 90 % of the test flowers are right: CI runs it as a test. The
+// data file is examples/data/iris.csv (see the README there for its source); argv[1] names another.
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -76,21 +76,6 @@ std::vector<flower> read_iris(const char* path) {
     return flowers;
 }
 
-/// The index of the most probable class.
-std::size_t predicted(const net_t& net, const net_t::input_type& x) {
-    auto const p = net.forward(x);
-    std::size_t best = 0;
-    for (std::size_t c = 1; c < p.size(); ++c)
-        if (p[c] > p[best]) best = c;
-    return best;
-}
-
-double accuracy(const net_t& net, const std::vector<net_t::input_type>& inputs, const std::vector<std::size_t>& labels) {
-    std::size_t right = 0;
-    for (std::size_t k = 0; k < inputs.size(); ++k) right += predicted(net, inputs[k]) == labels[k] ? 1 : 0;
-    return static_cast<double>(right) / static_cast<double>(inputs.size());
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -121,22 +106,15 @@ int main(int argc, char** argv) {
     for (double& s : sd) s = std::sqrt(s / static_cast<double>(train_count - 1));
 
     std::vector<net_t::input_type> train_x, test_x;
-    std::vector<net_t::output_type> train_t;  // one-hot: probability 1 for the flower's species
-    std::vector<std::size_t> train_labels, test_labels;
+    std::vector<net_t::output_type> train_t, test_t;  // one-hot: probability 1 for the flower's species
     for (std::size_t k = 0; k < flowers.size(); ++k) {
         net_t::input_type x{};
         for (std::size_t i = 0; i < 4; ++i)
             x[i] = static_cast<float>((flowers[k].measurements[i] - mean[i]) / sd[i]);
-        if (k < train_count) {
-            net_t::output_type t{};
-            t[flowers[k].species] = 1;
-            train_x.push_back(x);
-            train_t.push_back(t);
-            train_labels.push_back(flowers[k].species);
-        } else {
-            test_x.push_back(x);
-            test_labels.push_back(flowers[k].species);
-        }
+        net_t::output_type t{};
+        t[flowers[k].species] = 1;
+        (k < train_count ? train_x : test_x).push_back(x);
+        (k < train_count ? train_t : test_t).push_back(t);
     }
     std::printf("split (seed %llu): %zu to train on, %zu to test on\n", static_cast<unsigned long long>(split_seed),
                 train_count, test_count);
@@ -150,9 +128,10 @@ int main(int argc, char** argv) {
     auto const r = fixnet::fit<fixnet::cross_entropy>(net, train_x, train_t, opt, state,
                                                       {.epochs = epochs, .batch_size = 8, .seed = 1},
                                                       [&](std::size_t epoch, float loss) {
-                                                          if (epoch == 1 || epoch % 25 == 0)
-                                                              std::printf("  epoch %3zu  loss %.4f  train accuracy %5.1f %%\n", epoch,
-                                                                          double(loss), 100 * accuracy(net, train_x, train_labels));
+                                                          if (epoch != 1 && epoch % 25 != 0) return;
+                                                          auto const e = fixnet::evaluate<fixnet::cross_entropy>(net, train_x, train_t);
+                                                          std::printf("  epoch %3zu  loss %.4f  train accuracy %5.1f %%\n", epoch,
+                                                                      double(loss), 100 * e.accuracy());
                                                       });
     if (fixnet::failed(r.code)) {
         auto const why = fixnet::to_string(r.code);
@@ -160,14 +139,16 @@ int main(int argc, char** argv) {
         return 1;
     }
 
-    double const train_accuracy = accuracy(net, train_x, train_labels);
-    double const test_accuracy = accuracy(net, test_x, test_labels);
+    // evaluate's accuracy: the share of flowers whose most probable class (fixnet::argmax of the
+    // softmax) is the one-hot target's class.
+    double const train_accuracy = fixnet::evaluate<fixnet::cross_entropy>(net, train_x, train_t).accuracy();
+    double const test_accuracy = fixnet::evaluate<fixnet::cross_entropy>(net, test_x, test_t).accuracy();
     std::printf("\ntrain accuracy %5.1f %% (%zu flowers)\ntest accuracy  %5.1f %% (%zu flowers)\n", 100 * train_accuracy,
                 train_count, 100 * test_accuracy, test_count);
 
     // Rows: the true species; columns: what the network says. Off the diagonal are its mistakes.
     std::array<std::array<std::size_t, 3>, 3> confusion{};
-    for (std::size_t k = 0; k < test_x.size(); ++k) ++confusion[test_labels[k]][predicted(net, test_x[k])];
+    for (std::size_t k = 0; k < test_x.size(); ++k) ++confusion[fixnet::argmax(test_t[k])][fixnet::argmax(net.forward(test_x[k]))];
     std::printf("\ntest confusion matrix (rows: true species, columns: predicted)\n%12s", "");
     for (const char* s : species) std::printf("%12s", s);
     std::putchar('\n');

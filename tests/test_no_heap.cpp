@@ -1,8 +1,8 @@
 // No heap: forward, loss, backprop, train_step, apply_gradient and initialize allocate nothing, on both
 // backends, in float and double, for 2-2-2, 33-17-5 and 784-128-10 sigmoid networks and a 4-16-16-5-5-3
 // network with every activation; nor do train_batch, train_step with a state and fit, with SGD
-// (momentum), Adam and Rprop and every loss, on softmax and sigmoid output layers; nor do save and load
-// (accepted and refused files). A program of its own
+// (momentum), Adam and Rprop and every loss, on softmax and sigmoid output layers; nor does evaluate
+// (every loss, checked and unchecked, and its refusals); nor do save and load (accepted and refused files). A program of its own
 // (fixnet_no_heap_test): it replaces every global operator new and delete, and its link wraps malloc,
 // calloc and realloc (-Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc, see tests/CMakeLists.txt), so
 // that each call anywhere in the program, the C++ runtime's included, is counted.
@@ -335,6 +335,65 @@ TEST_CASE_TEMPLATE("no heap: train_batch, train_step with a state and fit alloca
                    fixnet::scalar_backend, fixnet::simd_backend) {
     check_training<B, float>();
     check_training<B, double>();
+}
+
+// ---- evaluate -------------------------------------------------------------------------------------------
+
+namespace {
+
+/// evaluate with loss L, checked and unchecked, on a batch of 6 samples held in std::arrays, and its
+/// refusals (size mismatch, empty, a NaN input).
+template <class L, class Net>
+void check_evaluate_no_heap(const char* what) {
+    using T = typename Net::value_type;
+    INFO(doctest::String(Net::backend_type::name) << " " << Net::input_size << "-...-" << Net::output_size << ", "
+                                 << (sizeof(T) == 4 ? "float, " : "double, ") << what);
+    std::array<typename Net::input_type, 6> xs{};
+    std::array<typename Net::output_type, 6> ts{};
+    for (std::size_t k = 0; k < xs.size(); ++k) {
+        for (std::size_t i = 0; i < Net::input_size; ++i) xs[k][i] = T((k * 3 + i) % 7) / T(7) - T(0.4);
+        ts[k][k % Net::output_size] = T(1);
+    }
+    std::span<const typename Net::input_type> const in(xs);
+    std::span<const typename Net::output_type> const out(ts);
+    Net net{};
+    fixnet::initialize(net, 99);
+    fixnet::evaluation<T> checked{}, unchecked{}, mismatch{}, empty{}, refused{};
+    auto const counted = allocations_in([&] {
+        checked = fixnet::evaluate<L>(net, in, out);
+        unchecked = fixnet::evaluate<L, fixnet::unchecked>(net, in, out);
+        mismatch = fixnet::evaluate<L>(net, in, out.first(5));
+        empty = fixnet::evaluate<L>(net, in.first(0), out.first(0));
+        xs[2][0] = std::numeric_limits<T>::quiet_NaN();
+        refused = fixnet::evaluate<L>(net, in, out);
+    });
+    CHECK(counted.operator_new == 0);
+    CHECK(counted.malloc == 0);
+    CHECK(checked.code == fixnet::status::ok);
+    CHECK(checked.count == 6);
+    CHECK(checked.loss > T(0));
+    CHECK(unchecked.loss == checked.loss);
+    CHECK(mismatch.code == fixnet::status::size_mismatch);
+    CHECK(empty.code == fixnet::status::empty_batch);
+    CHECK(refused.code == fixnet::status::non_finite_value);
+}
+
+template <class B, class T>
+void check_evaluate() {
+    using softmax_net = fixnet::basic_network<B, T, 4, fixnet::dense<8, fixnet::softplus>, fixnet::dense<3, fixnet::softmax>>;
+    using sigmoid_net = fixnet::basic_network<B, T, 3, fixnet::dense<5, fixnet::softplus>, fixnet::dense<2, fixnet::sigmoid>>;
+    check_evaluate_no_heap<fixnet::cross_entropy, softmax_net>("cross_entropy");
+    check_evaluate_no_heap<fixnet::mean_squared_error, softmax_net>("mean_squared_error");
+    check_evaluate_no_heap<fixnet::binary_cross_entropy, sigmoid_net>("binary_cross_entropy");
+    check_evaluate_no_heap<fixnet::half_squared_error, sigmoid_net>("half_squared_error");
+}
+
+}  // namespace
+
+TEST_CASE_TEMPLATE("no heap: evaluate allocates nothing, every loss, checked and unchecked", B, fixnet::scalar_backend,
+                   fixnet::simd_backend) {
+    check_evaluate<B, float>();
+    check_evaluate<B, double>();
 }
 
 // ---- save and load ------------------------------------------------------------------------------------

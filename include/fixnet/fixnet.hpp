@@ -14,4 +14,5 @@
 #include "fixnet/finite_check.hpp"
 #include "fixnet/init.hpp"
 #include "fixnet/train.hpp"
+#include "fixnet/evaluate.hpp"
 #include "fixnet/write_cpp.hpp"

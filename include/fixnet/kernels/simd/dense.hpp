@@ -316,19 +316,18 @@ struct row_head_batch<T, Out, void> {
 /// back[i] for every row i of a layer's weights, W = R::size rows at a time: `row(i, tail)`
 /// returns row i's partial sums over its whole batches (one batch) and sets `tail` to the scalar
 /// sum of the values after them; W rows' batches are reduced together by one haddp instead of one
-/// horizontal add per row, the tails added after. The group is unrolled at compile time so that
-/// each slot is a constant and the W partial sums stay in registers: as a loop, g++ kept them on
-/// the stack behind a run-time slot computation (the 32-32-32 output layer's fused step measured
-/// 71-80 ns, unrolled 42-54 ns).
+/// horizontal add per row, the tails added after. The group stays a loop (g++ keeps the W sums on
+/// the stack for haddp): unrolled at compile time, with the sums in registers, it was faster in a
+/// loop over one fixed sample (32-32-32 output layer 71-80 -> 42-54 ns) but slower in the
+/// benchmark's train_step over 512 samples (64-64-64 413-439 -> 555-584 ns, 128-128-128
+/// 1890-1988 -> 2529-2582 ns), which is what training does.
 template <class R, bool Tail, class T, std::size_t In, class Row>
 inline void reduce_rows(std::array<T, In>& back, Row&& row) noexcept {
     constexpr std::size_t W = R::size, groups_end = In / W * W;
     for (std::size_t i = 0; i < groups_end; i += W) {
         std::array<R, W> acc;
         alignas(alignment<T>) std::array<T, W> tails;
-        [&]<std::size_t... r>(std::index_sequence<r...>) {
-            ((acc[haddp_slot<R>(r)] = row(i + r, tails[r])), ...);
-        }(std::make_index_sequence<W>{});
+        for (std::size_t r = 0; r < W; ++r) acc[haddp_slot<R>(r)] = row(i + r, tails[r]);
         R sums = xsimd::haddp(acc.data());
         if constexpr (Tail) sums += R::load_aligned(tails.data());
         sums.store_unaligned(back.data() + i);

@@ -263,6 +263,24 @@ TEST_CASE_TEMPLATE("no heap: 784-128-10 networks allocate nothing", B, fixnet::s
 
 namespace {
 
+/// 6 samples in std::arrays (inputs in [-0.4, 0.6), one-hot targets): the data the training and
+/// evaluate checks below run on.
+template <class Net>
+struct sample_set {
+    std::array<typename Net::input_type, 6> xs{};
+    std::array<typename Net::output_type, 6> ts{};
+};
+template <class Net>
+sample_set<Net> six_samples() {
+    using T = typename Net::value_type;
+    sample_set<Net> s;
+    for (std::size_t k = 0; k < s.xs.size(); ++k) {
+        for (std::size_t i = 0; i < Net::input_size; ++i) s.xs[k][i] = T((k * 3 + i) % 7) / T(7) - T(0.4);
+        s.ts[k][k % Net::output_size] = T(1);
+    }
+    return s;
+}
+
 /// train_batch, train_step with a state, and fit (with a callback, shuffled mini-batches) with loss L
 /// and optimizer opt on a batch of 6 samples held in std::arrays, counting allocations in each, and
 /// checking they trained (the loss went down).
@@ -271,12 +289,9 @@ void check_training_no_heap(const Opt& opt, const char* what) {
     using T = typename Net::value_type;
     INFO(doctest::String(Net::backend_type::name) << " " << Net::input_size << "-...-" << Net::output_size << ", "
                                  << (sizeof(T) == 4 ? "float, " : "double, ") << what);
-    std::array<typename Net::input_type, 6> xs{};
-    std::array<typename Net::output_type, 6> ts{};
-    for (std::size_t k = 0; k < xs.size(); ++k) {
-        for (std::size_t i = 0; i < Net::input_size; ++i) xs[k][i] = T((k * 3 + i) % 7) / T(7) - T(0.4);
-        ts[k][k % Net::output_size] = T(1);
-    }
+    auto samples = six_samples<Net>();
+    auto& xs = samples.xs;
+    auto const& ts = samples.ts;
     std::span<const typename Net::input_type> const in(xs);
     std::span<const typename Net::output_type> const out(ts);
     Net net{};
@@ -348,12 +363,9 @@ void check_evaluate_no_heap(const char* what) {
     using T = typename Net::value_type;
     INFO(doctest::String(Net::backend_type::name) << " " << Net::input_size << "-...-" << Net::output_size << ", "
                                  << (sizeof(T) == 4 ? "float, " : "double, ") << what);
-    std::array<typename Net::input_type, 6> xs{};
-    std::array<typename Net::output_type, 6> ts{};
-    for (std::size_t k = 0; k < xs.size(); ++k) {
-        for (std::size_t i = 0; i < Net::input_size; ++i) xs[k][i] = T((k * 3 + i) % 7) / T(7) - T(0.4);
-        ts[k][k % Net::output_size] = T(1);
-    }
+    auto samples = six_samples<Net>();
+    auto& xs = samples.xs;
+    auto const& ts = samples.ts;
     std::span<const typename Net::input_type> const in(xs);
     std::span<const typename Net::output_type> const out(ts);
     Net net{};

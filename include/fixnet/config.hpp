@@ -26,6 +26,18 @@
 #define FIXNET_HAS_SIMD 0
 #endif
 
+/// Marks the kernels and loop helpers of one sample's path (forward, backward, step) that must be
+/// inlined into their caller whatever the compiler's size heuristics decide: in a translation unit
+/// that used them from several places g++ kept dense_forward, the activations and the unrolling
+/// helpers out of line, which put calls and round trips of the activations through memory on the
+/// dependency chain of every train_step (AVX-512: f32 2-2-2 54.8 -> 50.3 ns for dense_forward
+/// alone; all of them, with the new sigmoid: f64 2-2-2 72.6 -> 48.5 ns, f32 8-16-8 89 -> 66 ns).
+#if defined(__GNUC__) || defined(__clang__)
+#define FIXNET_ALWAYS_INLINE [[gnu::always_inline]] inline
+#else
+#define FIXNET_ALWAYS_INLINE inline
+#endif
+
 #define FIXNET_VERSION_MAJOR 0
 #define FIXNET_VERSION_MINOR 1
 #define FIXNET_VERSION_PATCH 0

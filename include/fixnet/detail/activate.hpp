@@ -5,13 +5,14 @@
 #include <cstddef>
 
 #include "fixnet/activations/activation.hpp"
+#include "fixnet/config.hpp"
 #include "fixnet/detail/static_for.hpp"
 
 namespace fixnet::detail {
 
 /// y = act(z) for a whole layer.
 template <class A, class T, std::size_t N>
-constexpr void activate(const std::array<T, N>& z, std::array<T, N>& y) noexcept {
+FIXNET_ALWAYS_INLINE constexpr void activate(const std::array<T, N>& z, std::array<T, N>& y) noexcept {
     if constexpr (LayerActivation<A>) {
         A::apply(z, y);
     } else {
@@ -22,7 +23,7 @@ constexpr void activate(const std::array<T, N>& z, std::array<T, N>& y) noexcept
 /// dz = the error at the layer's pre-activations, from g = the error at its outputs (dE/dy); dz may
 /// be the same array as z or g.
 template <class A, class T, std::size_t N>
-constexpr void activation_backward(const std::array<T, N>& z, const std::array<T, N>& y, const std::array<T, N>& g,
+FIXNET_ALWAYS_INLINE constexpr void activation_backward(const std::array<T, N>& z, const std::array<T, N>& y, const std::array<T, N>& g,
                                    std::array<T, N>& dz) noexcept {
     if constexpr (LayerActivation<A>) {
         std::array<T, N> r;

@@ -45,7 +45,7 @@ using element_of = typename first_of<Args...>::type::value_type;
 // evaluation always runs the constexpr scalar kernel, which is the specification.
 #define FIXNET_DETAIL_DISPATCH(kernel)                                                    \
     template <Backend B, class... Args>                                                   \
-    constexpr void kernel(Args&&... args) noexcept {                                      \
+    FIXNET_ALWAYS_INLINE constexpr void kernel(Args&&... args) noexcept {                 \
         if constexpr (B::uses_simd && simd_has_lanes<element_of<Args...>>) {              \
             if (!std::is_constant_evaluated()) return kernels::simd::kernel(args...);     \
         }                                                                                 \

@@ -9,6 +9,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "fixnet/config.hpp"
 #include "fixnet/kernels/simd/xsimd.hpp"
 
 #include "fixnet/kernels/simd/activations.hpp"
@@ -87,7 +88,7 @@ inline void for_chunks(VecOp&& vec_op, ScalarOp&& scalar_op) noexcept {
 /// that one chain per batch exposes (measured 2.5x slower on 784-128-10), and each weight is
 /// loaded once.
 template <class B, std::size_t O0, std::size_t K, class T, std::size_t In, std::size_t Out, class A>
-inline void dense_forward_block(const dense_layer<T, In, Out, A>& l, const std::array<T, In>& x, T* s) noexcept {
+FIXNET_ALWAYS_INLINE void dense_forward_block(const dense_layer<T, In, Out, A>& l, const std::array<T, In>& x, T* s) noexcept {
     constexpr std::size_t N = B::size;
     // With few batches (K < 8) the chains would be too few to hide the FMA latency: each batch
     // then sums P interleaved parts of the inputs (i = p, p + P, ...) added at the end, so that
@@ -129,7 +130,7 @@ inline B gather(F&& f) noexcept {
 /// whose lanes are gathered from the weights (reading only the caller's elements), stored whole
 /// into the padded scratch where the activation picks it up.
 template <std::size_t O0, class T, std::size_t In, std::size_t Out, class A>
-inline void dense_forward_tail(const dense_layer<T, In, Out, A>& l, const std::array<T, In>& x, T* s) noexcept {
+FIXNET_ALWAYS_INLINE void dense_forward_tail(const dense_layer<T, In, Out, A>& l, const std::array<T, In>& x, T* s) noexcept {
     using B = narrowest_batch<T>;
     constexpr std::size_t R = Out - O0;
     B acc = gather<B, R>([&](std::size_t o) { return l.biases[O0 + o]; });
@@ -143,7 +144,7 @@ inline void dense_forward_tail(const dense_layer<T, In, Out, A>& l, const std::a
 /// Register blocks of up to 8 widest batches (16 vector registers hold 8 accumulators, their
 /// weights and the broadcast input), then the narrower tail batches, all unrolled at compile time.
 template <std::size_t O0, class T, std::size_t In, std::size_t Out, class A>
-inline void dense_forward_blocks(const dense_layer<T, In, Out, A>& l, const std::array<T, In>& x, T* s) noexcept {
+FIXNET_ALWAYS_INLINE void dense_forward_blocks(const dense_layer<T, In, Out, A>& l, const std::array<T, In>& x, T* s) noexcept {
     constexpr std::size_t N = lanes<T>;
     if constexpr (O0 + N <= Out) {
         constexpr std::size_t K = (Out - O0) / N < 8 ? (Out - O0) / N : 8;
@@ -164,7 +165,7 @@ inline void dense_forward_blocks(const dense_layer<T, In, Out, A>& l, const std:
 /// softmax::apply: the max and the sum in output order (Out is small: an output layer), e^(z - max)
 /// and the divisions in batches (the padding lanes compute values nobody reads).
 template <std::size_t Out, class T, std::size_t P>
-inline void softmax_scratch(std::array<T, P>& s) noexcept {
+FIXNET_ALWAYS_INLINE void softmax_scratch(std::array<T, P>& s) noexcept {
     T m = s[0];
     bool nan = false;
     for (std::size_t o = 0; o < Out; ++o) {
@@ -191,7 +192,7 @@ inline void softmax_scratch(std::array<T, P>& s) noexcept {
 /// a = act(s) from the padded scratch s of pre-activations (z = s first, when `z` is not null):
 /// the activation in whole batches, tails included, then Out values copied out.
 template <class A, std::size_t Out, class T, std::size_t P>
-inline void activate_scratch(std::array<T, P>& s, std::array<T, Out>& a, std::array<T, Out>* z = nullptr) noexcept {
+FIXNET_ALWAYS_INLINE void activate_scratch(std::array<T, P>& s, std::array<T, Out>& a, std::array<T, Out>* z = nullptr) noexcept {
     if (z != nullptr) std::copy_n(s.begin(), Out, z->begin());
     if constexpr (std::is_same_v<A, softmax>) {
         softmax_scratch<Out>(s);
@@ -279,7 +280,7 @@ inline void dense_forward_samples(const dense_layer<T, In, Out, A>& l, const std
 /// in narrower batches, the last few neurons by scalar code); every activation is then taken in
 /// batches on a padded scratch buffer (one vector exp per batch, tails included).
 template <class T, std::size_t In, std::size_t Out, class A>
-inline void dense_forward(const dense_layer<T, In, Out, A>& l, const std::array<T, In>& x,
+FIXNET_ALWAYS_INLINE void dense_forward(const dense_layer<T, In, Out, A>& l, const std::array<T, In>& x,
                           std::array<T, Out>& a, std::array<T, Out>* z = nullptr) noexcept {
     // Every lane the activation reads is written by the blocks above (tails as whole batches).
     alignas(alignment<T>) std::array<T, padded<T>(Out)> s;
@@ -355,7 +356,7 @@ inline constexpr bool grouped_rows = [] {
 /// input-major layout): rows grouped by reduce_rows where they allow it, else one batch-wide
 /// partial sum per row and one horizontal add.
 template <class T, std::size_t In, std::size_t Out, class A>
-inline void dense_backward_input(const dense_layer<T, In, Out, A>& l, const std::array<T, Out>& delta,
+FIXNET_ALWAYS_INLINE void dense_backward_input(const dense_layer<T, In, Out, A>& l, const std::array<T, Out>& delta,
                                  std::array<T, In>& back) noexcept {
     const T* w = l.weights.data();
     if constexpr (grouped_rows<T, In, Out>) {
@@ -427,7 +428,7 @@ struct row_batch<T, Out, void> {
 /// layer's step measured 4.1 us reloading it with each row through for_chunks, 3.6 us this way
 /// (medians of one interleaved run).
 template <class T, std::size_t In, std::size_t Out, class A>
-inline void dense_sgd_step(dense_layer<T, In, Out, A>& l, const std::array<T, In>& x, const std::array<T, Out>& delta,
+FIXNET_ALWAYS_INLINE void dense_sgd_step(dense_layer<T, In, Out, A>& l, const std::array<T, In>& x, const std::array<T, Out>& delta,
                            T rate, bool learn_biases) noexcept {
     using R = typename row_batch<T, Out>::type;
     if constexpr (!std::is_void_v<R>) {
@@ -471,7 +472,7 @@ inline void dense_sgd_step(dense_layer<T, In, Out, A>& l, const std::array<T, In
 /// 8 + 2) measured 325-329 ns as two passes with scalar rows, 210-218 ns fused and grouped
 /// (train_step 5.50-5.58 -> 5.34-5.37 us).
 template <class T, std::size_t In, std::size_t Out, class A>
-inline void dense_backward_sgd_step(dense_layer<T, In, Out, A>& l, const std::array<T, In>& x,
+FIXNET_ALWAYS_INLINE void dense_backward_sgd_step(dense_layer<T, In, Out, A>& l, const std::array<T, In>& x,
                                     const std::array<T, Out>& delta, T rate, bool learn_biases,
                                     std::array<T, In>& back) noexcept {
     if constexpr (grouped_rows<T, In, Out>) {

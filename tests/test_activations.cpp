@@ -312,24 +312,6 @@ void check_mixed_forward() {
     }
 }
 
-/// Central differences of E in every parameter (double), as in tests/test_gradients.cpp: h = 2^-17,
-/// with the step actually taken, (p + h) - (p - h), as the divisor.
-template <class Net>
-vec central_differences(Net net, const typename Net::input_type& x, const typename Net::output_type& t) {
-    double const h = 0x1.0p-17;
-    vec g;
-    for (double* p : parameter_pointers(net)) {
-        double const v = *p, up = v + h, down = v - h;
-        *p = up;
-        double const e_up = fixnet::loss(net, x, t);
-        *p = down;
-        double const e_down = fixnet::loss(net, x, t);
-        *p = v;
-        g.push_back((static_cast<real>(e_up) - e_down) / (static_cast<real>(up) - down));
-    }
-    return g;
-}
-
 template <class Net>
 void check_mixed_gradient() {
     INFO(Net::backend_type::name << " " << Net::input_size << "-...-" << Net::output_size);
@@ -343,17 +325,14 @@ void check_mixed_gradient() {
         typename Net::gradient_type g{};
         double const e = fixnet::backprop(net, x, t, g);
         CHECK(e == doctest::Approx(fixnet::loss(net, x, t)).epsilon(1e-14));
-        auto const fd = central_differences(net, x, t);
-        // The tolerance of tests/test_gradients.cpp: the quotient's own error is a few 1e-11. No
-        // pre-activation of these seeds lies within a step of relu's kink, where it would not hold.
-        vec tol;
-        for (real v : fd) tol.push_back(1e-7L * std::fabs(v) + 1e-9L);
+        auto const fd = parameter_central_differences(net, [&](const Net& n) { return fixnet::loss(n, x, t); });
+        // No pre-activation of these seeds lies within a step of relu's kink, where the tolerance
+        // would not hold.
+        auto const tol = fd_tolerance(fd);
         check_within("backprop vs central differences", flat(g), fd, tol);
-        // Not vacuous: relu leaves some neurons without gradient, yet most gradients stand far above
-        // the tolerance.
-        std::size_t big = 0;
-        for (std::size_t k = 0; k < fd.size(); ++k) big += std::fabs(fd[k]) > 100 * tol[k] ? 1 : 0;
-        CHECK(3 * big >= fd.size());
+        // Not vacuous: relu leaves some neurons without gradient, yet a third of the gradients stand
+        // far above the tolerance.
+        check_meaningful("central differences", fd, tol, 100, 3);
     }
 }
 

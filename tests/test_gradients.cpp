@@ -48,41 +48,15 @@ sample<Net> random_sample(fixnet::random_engine& rng) {
     return {random_array<T, Net::input_size>(rng, -1, 1), random_array<T, Net::output_size>(rng, 0.05, 0.95)};
 }
 
-/// Central differences of sum_s E(x_s, t_s) in every parameter, with fixnet::loss in the network's own
-/// type (double here). The step h = 2^-17 (about 7.6e-6) balances truncation (h^2/6 |E'''|, about 1e-11)
-/// against rounding (eps |E| / h, about 3e-11); the actual step (p + h) - (p - h) is used, so that the
-/// rounding of p +- h does not bias the quotient.
+/// Central differences of sum_s E(x_s, t_s) in every parameter, with fixnet::loss in the network's
+/// own type (double here).
 template <class Net>
-vec central_differences(Net net, const std::vector<sample<Net>>& samples) {
-    using T = typename Net::value_type;
-    auto total = [&] {
-        T e{};
-        for (auto const& s : samples) e += fixnet::loss(net, s.x, s.t);
+vec central_differences(const Net& net, const std::vector<sample<Net>>& samples) {
+    return parameter_central_differences(net, [&](const Net& n) {
+        typename Net::value_type e{};
+        for (auto const& s : samples) e += fixnet::loss(n, s.x, s.t);
         return e;
-    };
-    T const h = T(0x1.0p-17);
-    vec g;
-    for (T* p : parameter_pointers(net)) {
-        T const v = *p;
-        T const up = v + h, down = v - h;
-        *p = up;
-        T const e_up = total();
-        *p = down;
-        T const e_down = total();
-        *p = v;
-        g.push_back((static_cast<real>(e_up) - e_down) / (static_cast<real>(up) - down));
-    }
-    return g;
-}
-
-/// |backprop - central difference| <= 1e-7 |g| + 1e-9 (tighter than the customary 1e-6 max(1, |g|)):
-/// the difference quotient's own error is a few 1e-11 (see central_differences), so this leaves a wide
-/// margin (the worst case measured on AVX-512, AVX2 and SSE2 used under 1 % of it) and still catches a
-/// relative error of 1e-7 in any gradient above 1e-2, and any absolute error above 1e-9.
-vec fd_tolerance(const vec& g_fd) {
-    vec tol;
-    for (real g : g_fd) tol.push_back(1e-7L * std::fabs(g) + 1e-9L);
-    return tol;
+    });
 }
 
 }  // namespace

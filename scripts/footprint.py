@@ -3,8 +3,7 @@
 is missing). Builds the footprint programs of tests/mcu/footprint.cpp with the cortex-m0, cortex-m4f
 and cortex-m7 presets and reads their sizes, their stack use (-fstack-usage call graph, and a painted
 stack measured under qemu) and their symbols (no heap); counts instructions per call with
-tests/mcu/instruction_count.cpp under callgrind on the host and under qemu-aarch64's one-instruction
-trace; writes docs/footprint.md and the README's tables between their markers."""
+tests/mcu/instruction_count.cpp under qemu-x86_64's and qemu-aarch64's one-instruction traces; writes docs/footprint.md and the README's tables between their markers."""
 import os
 import re
 import subprocess
@@ -99,30 +98,39 @@ def measure_cores():
     return results
 
 
+def qemu_instructions(qemu, exe, args):
+    """Instructions executed by exe under qemu user mode, translating one instruction per block and
+    logging each block it executes (-singlestep -d exec,nochain): one trace line per instruction,
+    counted as the trace streams from qemu's stderr (it is ~90 bytes a line)."""
+    p = subprocess.Popen([*qemu, "-singlestep", "-d", "exec,nochain", "-D", "/dev/stderr", str(exe), *args],
+                         stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, cwd=ROOT)
+    lines = sum(1 for line in p.stderr if line.startswith(b"Trace "))
+    if p.wait() != 0:
+        sys.exit(f"instruction_count {args} failed under {qemu[0]}")
+    return lines
+
+
+def per_call(count):
+    return {key: (count([*key, str(2 * COUNT_N)]) - count([*key, str(COUNT_N)])) / COUNT_N for key in count_keys()}
+
+
 def count_host():
-    """Instructions per call on the host under callgrind, built as the clang preset builds (AVX2).
-    clang++, not g++: g++ 12 emits a register-to-register VEX vmovq (c5 79 d6) for the SIMD kernels
-    that valgrind 3.19 cannot decode (SIGILL under callgrind), and valgrind has no AVX-512 at all."""
+    """Instructions per call on x86-64, built as the clang preset builds (AVX2 + FMA), under
+    qemu-x86_64 (-cpu max: qemu 7.2 translates AVX2 and FMA). Not valgrind: 3.19 cannot decode the
+    register-to-register VEX vmovq (c5 79 d6) that g++ 12 and, since the kernels are forced inline,
+    clang++ 14 emit for the SIMD kernels (SIGILL under callgrind), and it has no AVX-512 at all."""
     out = ROOT / "build" / "footprint"
     out.mkdir(parents=True, exist_ok=True)
     exe = out / "instruction_count_x86-64-v3"
-    print("== [host] instruction counts under callgrind", flush=True)
+    print("== [host] instruction counts under qemu-x86_64", flush=True)
     run(["clang++", "-std=c++20", "-O3", "-DNDEBUG", "-march=x86-64-v3", "-Iinclude", "-o", str(exe),
          "tests/mcu/instruction_count.cpp"])
-
-    def collected(args):
-        err = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", str(exe), *args],
-                             text=True, capture_output=True, cwd=ROOT, check=True).stderr
-        return int(re.search(r"Collected : (\d+)", err).group(1))
-
-    return {key: (collected([*key, str(2 * COUNT_N)]) - collected([*key, str(COUNT_N)])) / COUNT_N
-            for key in count_keys()}
+    return per_call(lambda args: qemu_instructions(["qemu-x86_64-static", "-cpu", "max"], exe, args))
 
 
 def count_aarch64():
-    """Instructions per call on aarch64: qemu-aarch64 translating one instruction per block and
-    logging each block it executes (-singlestep -d exec,nochain) gives one line per instruction.
-    valgrind cannot run an aarch64 program on this x86-64 host."""
+    """Instructions per call on aarch64 under qemu-aarch64 (valgrind cannot run an aarch64 program
+    on this x86-64 host)."""
     out = ROOT / "build" / "footprint"
     headers = out / "cross_headers"
     headers.mkdir(parents=True, exist_ok=True)
@@ -132,18 +140,7 @@ def count_aarch64():
     print("== [aarch64] instruction counts under qemu-aarch64", flush=True)
     run(["aarch64-linux-gnu-g++", "-std=gnu++20", "-O3", "-DNDEBUG", "-static", f"-I{headers}", "-Iinclude",
          "-o", str(exe), "tests/mcu/instruction_count.cpp"])
-
-    def executed(args):
-        # The trace goes to qemu's stderr and is counted as it streams: it is ~90 bytes a line.
-        p = subprocess.Popen(["qemu-aarch64-static", "-singlestep", "-d", "exec,nochain", "-D", "/dev/stderr",
-                              str(exe), *args], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, cwd=ROOT)
-        lines = sum(1 for line in p.stderr if line.startswith(b"Trace "))
-        if p.wait() != 0:
-            sys.exit(f"instruction_count {args} failed under qemu-aarch64")
-        return lines
-
-    return {key: (executed([*key, str(2 * COUNT_N)]) - executed([*key, str(COUNT_N)])) / COUNT_N
-            for key in count_keys()}
+    return per_call(lambda args: qemu_instructions(["qemu-aarch64-static"], exe, args))
 
 
 def count_keys():
@@ -171,7 +168,7 @@ def footprint_tables(results):
 
 
 def count_table(host, a64):
-    lines = ["| network | operation | backend | x86-64 (AVX2, clang++, callgrind) | aarch64 (NEON, g++, qemu) |",
+    lines = ["| network | operation | backend | x86-64 (AVX2, clang++, qemu) | aarch64 (NEON, g++, qemu) |",
              "|---|---|---|---|---|"]
     for op, s, b in count_keys():
         label = dict(OPS)[op]
@@ -232,11 +229,11 @@ Issue 4's targets:
 Instructions per `forward` and per `train_step` (float; `train_step` includes its forward pass),
 from runs of {COUNT_N:,} and {2 * COUNT_N:,} calls whose difference is divided by {COUNT_N:,}
 (`tests/mcu/instruction_count.cpp`). x86-64: clang++ 14 `-O3 -march=x86-64-v3` (AVX2 + FMA, as the
-`clang` preset), counted by `valgrind --tool=callgrind`, repeatable to the instruction; valgrind
-3.19 cannot run AVX-512 code, nor a register-to-register VEX `vmovq` that g++ 12 emits here.
-aarch64: aarch64-linux-gnu-g++ 12 `-O3`, NEON, counted by qemu-aarch64 translating one instruction
-per block and tracing each block it runs (`-singlestep -d exec,nochain`); valgrind cannot run an
-aarch64 program on this x86-64 host. Instruction counts are not times: an AVX2 instruction does
+`clang` preset), counted by qemu-x86_64 (`-cpu max`) translating one instruction per block and
+tracing each block it runs (`-singlestep -d exec,nochain`), repeatable to the instruction; valgrind
+3.19, used before, cannot decode a register-to-register VEX `vmovq` that g++ 12 and clang++ 14 now
+emit here, nor any AVX-512. aarch64: aarch64-linux-gnu-g++ 12 `-O3`, NEON, counted the same way by
+qemu-aarch64. Instruction counts are not times: an AVX2 instruction does
 8 float lanes of work, a NEON one 4.
 
 {counts}

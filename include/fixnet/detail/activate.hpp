@@ -23,8 +23,8 @@ FIXNET_ALWAYS_INLINE constexpr void activate(const std::array<T, N>& z, std::arr
 /// dz = the error at the layer's pre-activations, from g = the error at its outputs (dE/dy); dz may
 /// be the same array as z or g.
 template <class A, class T, std::size_t N>
-FIXNET_ALWAYS_INLINE constexpr void activation_backward(const std::array<T, N>& z, const std::array<T, N>& y, const std::array<T, N>& g,
-                                   std::array<T, N>& dz) noexcept {
+FIXNET_ALWAYS_INLINE constexpr void activation_backward(const std::array<T, N>& z, const std::array<T, N>& y,
+                                                        const std::array<T, N>& g, std::array<T, N>& dz) noexcept {
     if constexpr (LayerActivation<A>) {
         std::array<T, N> r;
         A::backward(z, y, g, r);

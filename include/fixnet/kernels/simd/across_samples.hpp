@@ -24,7 +24,8 @@ inline constexpr std::size_t across_samples_max_width = 16;
 /// inputs in order (the scalar kernel's order) and one vector activation. The blocks' chains are
 /// written side by side so that the core has two independent ones at hand (see across_samples_blocks).
 template <class B, std::size_t U, class Layer>
-FIXNET_ALWAYS_INLINE auto layer_across_samples(const Layer& l, const std::array<std::array<B, Layer::input_size>, U>& x) noexcept {
+FIXNET_ALWAYS_INLINE auto layer_across_samples(const Layer& l,
+                                               const std::array<std::array<B, Layer::input_size>, U>& x) noexcept {
     using A = typename Layer::activation_type;
     constexpr std::size_t Out = Layer::output_size;
     std::array<std::array<B, Out>, U> a;
@@ -74,7 +75,7 @@ inline constexpr std::size_t across_samples_blocks = 2;
 /// out[k] = net.forward(in[k]) for U blocks of lanes<T> samples from in and out.
 template <std::size_t U, class Net>
 FIXNET_ALWAYS_INLINE void forward_across_samples_blocks(const Net& net, const typename Net::input_type* in,
-                                          typename Net::output_type* out) noexcept {
+                                                        typename Net::output_type* out) noexcept {
     using T = typename Net::value_type;
     using B = batch<T>;
     constexpr std::size_t W = B::size;

@@ -88,7 +88,8 @@ inline void for_chunks(VecOp&& vec_op, ScalarOp&& scalar_op) noexcept {
 /// that one chain per batch exposes (measured 2.5x slower on 784-128-10), and each weight is
 /// loaded once.
 template <class B, std::size_t O0, std::size_t K, class T, std::size_t In, std::size_t Out, class A>
-FIXNET_ALWAYS_INLINE void dense_forward_block(const dense_layer<T, In, Out, A>& l, const std::array<T, In>& x, T* s) noexcept {
+FIXNET_ALWAYS_INLINE void dense_forward_block(const dense_layer<T, In, Out, A>& l, const std::array<T, In>& x,
+                                              T* s) noexcept {
     constexpr std::size_t N = B::size;
     // With few batches (K < 8) the chains would be too few to hide the FMA latency: each batch
     // then sums P interleaved parts of the inputs (i = p, p + P, ...) added at the end, so that
@@ -130,7 +131,8 @@ inline B gather(F&& f) noexcept {
 /// whose lanes are gathered from the weights (reading only the caller's elements), stored whole
 /// into the padded scratch where the activation picks it up.
 template <std::size_t O0, class T, std::size_t In, std::size_t Out, class A>
-FIXNET_ALWAYS_INLINE void dense_forward_tail(const dense_layer<T, In, Out, A>& l, const std::array<T, In>& x, T* s) noexcept {
+FIXNET_ALWAYS_INLINE void dense_forward_tail(const dense_layer<T, In, Out, A>& l, const std::array<T, In>& x,
+                                             T* s) noexcept {
     using B = narrowest_batch<T>;
     constexpr std::size_t R = Out - O0;
     B acc = gather<B, R>([&](std::size_t o) { return l.biases[O0 + o]; });
@@ -144,7 +146,8 @@ FIXNET_ALWAYS_INLINE void dense_forward_tail(const dense_layer<T, In, Out, A>& l
 /// Register blocks of up to 8 widest batches (16 vector registers hold 8 accumulators, their
 /// weights and the broadcast input), then the narrower tail batches, all unrolled at compile time.
 template <std::size_t O0, class T, std::size_t In, std::size_t Out, class A>
-FIXNET_ALWAYS_INLINE void dense_forward_blocks(const dense_layer<T, In, Out, A>& l, const std::array<T, In>& x, T* s) noexcept {
+FIXNET_ALWAYS_INLINE void dense_forward_blocks(const dense_layer<T, In, Out, A>& l, const std::array<T, In>& x,
+                                               T* s) noexcept {
     constexpr std::size_t N = lanes<T>;
     if constexpr (O0 + N <= Out) {
         constexpr std::size_t K = (Out - O0) / N < 8 ? (Out - O0) / N : 8;
@@ -281,7 +284,7 @@ inline void dense_forward_samples(const dense_layer<T, In, Out, A>& l, const std
 /// batches on a padded scratch buffer (one vector exp per batch, tails included).
 template <class T, std::size_t In, std::size_t Out, class A>
 FIXNET_ALWAYS_INLINE void dense_forward(const dense_layer<T, In, Out, A>& l, const std::array<T, In>& x,
-                          std::array<T, Out>& a, std::array<T, Out>* z = nullptr) noexcept {
+                                        std::array<T, Out>& a, std::array<T, Out>* z = nullptr) noexcept {
     // Every lane the activation reads is written by the blocks above (tails as whole batches).
     alignas(alignment<T>) std::array<T, padded<T>(Out)> s;
     dense_forward_blocks<0>(l, x, s.data());
@@ -357,7 +360,7 @@ inline constexpr bool grouped_rows = [] {
 /// partial sum per row and one horizontal add.
 template <class T, std::size_t In, std::size_t Out, class A>
 FIXNET_ALWAYS_INLINE void dense_backward_input(const dense_layer<T, In, Out, A>& l, const std::array<T, Out>& delta,
-                                 std::array<T, In>& back) noexcept {
+                                               std::array<T, In>& back) noexcept {
     const T* w = l.weights.data();
     if constexpr (grouped_rows<T, In, Out>) {
         using R = typename row_head_batch<T, Out>::type;
@@ -429,7 +432,7 @@ struct row_batch<T, Out, void> {
 /// (medians of one interleaved run).
 template <class T, std::size_t In, std::size_t Out, class A>
 FIXNET_ALWAYS_INLINE void dense_sgd_step(dense_layer<T, In, Out, A>& l, const std::array<T, In>& x, const std::array<T, Out>& delta,
-                           T rate, bool learn_biases) noexcept {
+                                         T rate, bool learn_biases) noexcept {
     using R = typename row_batch<T, Out>::type;
     if constexpr (!std::is_void_v<R>) {
         constexpr std::size_t W = R::size, C = Out / W;
@@ -473,8 +476,8 @@ FIXNET_ALWAYS_INLINE void dense_sgd_step(dense_layer<T, In, Out, A>& l, const st
 /// (train_step 5.50-5.58 -> 5.34-5.37 us).
 template <class T, std::size_t In, std::size_t Out, class A>
 FIXNET_ALWAYS_INLINE void dense_backward_sgd_step(dense_layer<T, In, Out, A>& l, const std::array<T, In>& x,
-                                    const std::array<T, Out>& delta, T rate, bool learn_biases,
-                                    std::array<T, In>& back) noexcept {
+                                                  const std::array<T, Out>& delta, T rate, bool learn_biases,
+                                                  std::array<T, In>& back) noexcept {
     if constexpr (grouped_rows<T, In, Out>) {
         using R = typename row_head_batch<T, Out>::type;
         constexpr std::size_t W = R::size, C = Out / W, head = C * W;

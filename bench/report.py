@@ -62,6 +62,21 @@ def main(results, compile_log, out_md, out_dat, repetitions):
         lines.append("")
     lines += [f"Targets met: {len(met)} of {len(met) + len(missed)}.", ""]
 
+    # train_step_interleaved: two networks stepping in turn, per step, against train_step's one.
+    pairs = [sh for sh in SHAPES if ("train_step_interleaved", "simd", sh) in median and ("train_step", "simd", sh) in median]
+    if pairs:
+        lines += ["## train_step: latency or throughput", "",
+                  "`simd` only, ns per step. One network: `train_step` above, each step waiting for the weights the "
+                  "step before it wrote. Two networks: two independent networks trained in turn on the same samples "
+                  "(`train_step_interleaved`), whose steps the core may overlap. A ratio near 2 says a step is a "
+                  "chain of dependent operations (latency-bound); near 1, that the core's throughput bounds it "
+                  "already; below 1, that two networks no longer fit the cache one did.", "",
+                  "| shape | one network ns | two networks in turn ns | ratio |", "|---|---|---|---|"]
+        for sh in pairs:
+            one, two = median[("train_step", "simd", sh)], median[("train_step_interleaved", "simd", sh)]
+            lines.append(f"| {sh} | {one:.1f} | {two:.1f} | {one / two:.2f} |")
+        lines.append("")
+
     # bench_activations.cpp: every activation, forward_batch and train_batch (Adam, 32 samples),
     # scalar against simd; shapes named <widths>-<activation>, times per sample.
     act_shapes = sorted({k[2] for k in median if k[0] == "train_batch"},

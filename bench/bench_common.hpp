@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
@@ -205,19 +206,27 @@ void bm_forward(benchmark::State& st) {
     st.SetItemsProcessed(st.iterations());
 }
 
-template <class S, class Impl>
+/// train_step over the samples in turn. With Copies > 1, that many networks trained in turn on the
+/// same samples, reported per step (items and the `samples` counter): see train_step_interleaved.
+template <class S, class Impl, std::size_t Copies = 1>
 void bm_train_step(benchmark::State& st) {
-    auto impl = std::make_unique<Impl>();
-    if (!agrees<S>(st, *impl)) return;
+    std::array<std::unique_ptr<Impl>, Copies> impls;
+    for (auto& impl : impls) {
+        impl = std::make_unique<Impl>();
+        if (!agrees<S>(st, *impl)) return;
+    }
     std::size_t k = 0;
     for (auto _ : st) {
         benchmark::DoNotOptimize(k);
-        auto e = impl->train_step(k);
-        benchmark::DoNotOptimize(e);
+        for (auto& impl : impls) {
+            auto e = impl->train_step(k);
+            benchmark::DoNotOptimize(e);
+        }
         benchmark::ClobberMemory();  // the weights changed
         k = (k + 1) % S::samples;
     }
-    st.SetItemsProcessed(st.iterations());
+    st.SetItemsProcessed(st.iterations() * static_cast<std::int64_t>(Copies));
+    if constexpr (Copies > 1) st.counters["samples"] = Copies;  // per-step time = time / samples
 }
 
 template <class S, class Impl>
@@ -249,31 +258,6 @@ void bm_forward_batch(benchmark::State& st) {
     st.counters["samples"] = static_cast<double>(S::batch);  // per-sample time = time / samples
 }
 
-/// Two simd networks of shape S trained in turn on the same samples, reported per step. Their steps
-/// are independent, so the core may overlap one network's step with the other's, while in
-/// train_step each step waits for the weights the step before it wrote. Per step, this taking about
-/// half of train_step's time says one step is a chain of dependent operations (latency-bound);
-/// about the same, that the core's throughput bounds it already (or, much more, that two networks
-/// no longer fit the cache one did).
-template <class S>
-void bm_train_step_interleaved(benchmark::State& st) {
-    using impl_t = fixnet_impl<S, fixnet::simd_backend>;
-    auto a = std::make_unique<impl_t>(), b = std::make_unique<impl_t>();
-    if (!agrees<S>(st, *a) || !agrees<S>(st, *b)) return;
-    std::size_t k = 0;
-    for (auto _ : st) {
-        benchmark::DoNotOptimize(k);
-        auto ea = a->train_step(k);
-        auto eb = b->train_step(k);
-        benchmark::DoNotOptimize(ea);
-        benchmark::DoNotOptimize(eb);
-        benchmark::ClobberMemory();  // the weights changed
-        k = (k + 1) % S::samples;
-    }
-    st.SetItemsProcessed(st.iterations() * 2);
-    st.counters["samples"] = 2;  // per-step time = time / samples
-}
-
 /// Registers every operation and implementation of shape S, named op/impl/type/shape.
 template <class S>
 int register_shape() {
@@ -289,7 +273,13 @@ int register_shape() {
     add("forward_batch", "naive", bm_forward_batch<S, naive_impl<S>>);
     add("forward_batch", "scalar", bm_forward_batch<S, fixnet_impl<S, fixnet::scalar_backend>>);
     add("forward_batch", "simd", bm_forward_batch<S, fixnet_impl<S, fixnet::simd_backend>>);
-    add("train_step_interleaved", "simd", bm_train_step_interleaved<S>);
+    // train_step_interleaved: two simd networks trained in turn, whose steps are independent, so
+    // the core may overlap one network's step with the other's, while in train_step each step waits
+    // for the weights the step before it wrote. Per step, this taking about half of train_step's
+    // time says one step is a chain of dependent operations (latency-bound); about the same, that
+    // the core's throughput bounds it already (or, much more, that two networks no longer fit the
+    // cache one did).
+    add("train_step_interleaved", "simd", bm_train_step<S, fixnet_impl<S, fixnet::simd_backend>, 2>);
 #if FIXNET_BENCH_HAVE_EIGEN
     add("forward", "eigen", bm_forward<S, eigen_impl<S>>);
     add("train_step", "eigen", bm_train_step<S, eigen_impl<S>>);

@@ -85,10 +85,11 @@ struct exp_reduction {
         return c;
     }();
 
+    struct none {};
     B r;
     std::array<B, 4> powers;  // r, r^2, r^4, r^8
     B two_k;
-    B correction;  // 1 - d with one_step, else unused
+    [[no_unique_address]] std::conditional_t<one_step, B, none> correction;  // 1 - d, with one_step only
 
     explicit exp_reduction(const B& u) noexcept {
         constexpr T log2e = T(1.44269504088896340736);

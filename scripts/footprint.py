@@ -3,7 +3,8 @@
 is missing). Builds the footprint programs of tests/mcu/footprint.cpp with the cortex-m0, cortex-m4f
 and cortex-m7 presets and reads their sizes, their stack use (-fstack-usage call graph, and a painted
 stack measured under qemu) and their symbols (no heap); counts instructions per call with
-tests/mcu/instruction_count.cpp under qemu-x86_64's and qemu-aarch64's one-instruction traces; writes docs/footprint.md and the README's tables between their markers."""
+tests/mcu/instruction_count.cpp under qemu-x86_64's and qemu-aarch64's one-instruction traces;
+writes docs/footprint.md and the README's tables between their markers."""
 import os
 import re
 import subprocess

@@ -587,16 +587,30 @@ FIXNET_ALWAYS_INLINE void dense_sgd_step(dense_layer<T, In, Out, A>& l, const st
     }
 }
 
-/// back = W^T delta with the weights before the step, and the SGD step of dense_sgd_step, in one
-/// pass over the weights (each is loaded once, used for the error, updated and stored), rows
-/// grouped by reduce_rows where they allow it. The 784-128-10 output layer (rows of 10 floats:
-/// 8 + 2) measured 325-329 ns as two passes with scalar rows, 210-218 ns fused and grouped
-/// (train_step 5.50-5.58 -> 5.34-5.37 us).
+/// Whether dense_backward_sgd_step takes one pass over the weights: rows grouped by reduce_rows,
+/// and either rows of one batch (plus a tail) or weights of 16 KB or more. Measured on train_step
+/// (AVX-512, float), fused against two passes: 128-128-128 1987 against 2276 ns (its 64 KB come
+/// from L2, once instead of twice) and 8-16-8 69 against 77 ns; 64-64-64 (16 KB) about level, 440
+/// against 455; but 32-32-32 (rows of two batches, 4 KB) 159-177 against 144 ns, in two passes.
+template <class T, std::size_t In, std::size_t Out>
+inline constexpr bool fused_backward_step = [] {
+    if constexpr (grouped_rows<T, In, Out>) {
+        return Out / row_head_batch<T, Out>::type::size == 1 || In * Out * sizeof(T) >= 16384;
+    } else {
+        return false;
+    }
+}();
+
+/// back = W^T delta with the weights before the step, and the SGD step of dense_sgd_step: in one
+/// pass over the weights where fused_backward_step says so (each weight is loaded once, used for
+/// the error, updated and stored), else as dense_backward_input then dense_sgd_step. The 784-128-10
+/// output layer (rows of 10 floats: 8 + 2) measured 325-329 ns as two passes with scalar rows,
+/// 210-218 ns fused and grouped (train_step 5.50-5.58 -> 5.34-5.37 us).
 template <class T, std::size_t In, std::size_t Out, class A>
 FIXNET_ALWAYS_INLINE void dense_backward_sgd_step(dense_layer<T, In, Out, A>& l, const std::array<T, In>& x,
                                                   const std::array<T, Out>& delta, T rate, bool learn_biases,
                                                   std::array<T, In>& back) noexcept {
-    if constexpr (grouped_rows<T, In, Out>) {
+    if constexpr (fused_backward_step<T, In, Out>) {
         using R = typename row_head_batch<T, Out>::type;
         constexpr std::size_t W = R::size, C = Out / W, head = C * W;
         std::array<R, C> d;

@@ -131,17 +131,25 @@ inline B gather(F&& f) noexcept {
     }(std::make_index_sequence<B::size>{});
 }
 
+/// Whether two floats move as one 64-bit value (load_head, store_head, rows of two floats): on x86,
+/// where gather's zeroed lanes took a load, an insert and a zeroing move for every pair. Not on
+/// NEON, where g++ already loads a gathered pair in one instruction and calls xsimd 8.1's
+/// bitwise_cast out of line (the aarch64 2-2-2 train_step counted 315 -> 430 instructions with it).
+template <class B>
+inline constexpr bool pairs_as_64_bits =
+    sizeof(typename B::value_type) == 4 && std::is_base_of_v<xsimd::sse2, typename B::arch_type>;
+
 /// A batch of type B whose first Count lanes are p[0], ..., p[Count - 1], reading nothing past them;
-/// the other lanes are unspecified (callers ignore them). Where the Count values are 8 bytes (two
-/// floats) one 64-bit broadcast load, or one element broadcast: gather's zeroed lanes took a load,
-/// an insert and a zeroing move for every pair of floats (the 2-2-2 layers' biases and weight rows).
+/// the other lanes are unspecified (callers ignore them): where pairs_as_64_bits, two floats by one
+/// 64-bit broadcast load (the 2-2-2 layers' biases and weight rows), else one element broadcast,
+/// or gathered.
 template <class B, std::size_t Count, class T>
 FIXNET_ALWAYS_INLINE B load_head(const T* p) noexcept {
     if constexpr (Count == B::size) {
         return B::load_unaligned(p);
     } else if constexpr (Count == 1) {
         return B(p[0]);
-    } else if constexpr (Count * sizeof(T) == sizeof(std::uint64_t)) {
+    } else if constexpr (Count == 2 && pairs_as_64_bits<B>) {
         std::uint64_t bits;
         std::memcpy(&bits, p, sizeof bits);
         return xsimd::bitwise_cast<B>(xsimd::batch<std::uint64_t, typename B::arch_type>(bits));
@@ -553,7 +561,7 @@ FIXNET_ALWAYS_INLINE void dense_sgd_step(dense_layer<T, In, Out, A>& l, const st
         if (learn_biases)
             for (std::size_t c = 0; c < C; ++c)
                 (R::load_unaligned(l.biases.data() + c * W) - step[c]).store_unaligned(l.biases.data() + c * W);
-    } else if constexpr (Out > 1 && Out * sizeof(T) == sizeof(std::uint64_t)) {
+    } else if constexpr (Out == 2 && pairs_as_64_bits<narrowest_batch<T>>) {
         // Rows of two floats, read and written whole (load_head, store_head) as the forward reads
         // them: f32 2-2-2 train_step measured 47.5 -> 49.1 ns with these stored one float at a time.
         // The deltas were just computed one by one: gathered from registers, not reloaded as one

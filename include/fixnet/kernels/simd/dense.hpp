@@ -181,7 +181,8 @@ FIXNET_ALWAYS_INLINE void dense_forward_tail(const dense_layer<T, In, Out, A>& l
     using B = narrowest_batch<T>;
     constexpr std::size_t R = Out - O0;
     B acc = load_head<B, R>(l.biases.data() + O0);
-    for (std::size_t i = 0; i < In; ++i) acc = xsimd::fma(load_head<B, R>(l.weights.data() + i * Out + O0), B(x[i]), acc);
+    for (std::size_t i = 0; i < In; ++i)
+        acc = xsimd::fma(load_head<B, R>(l.weights.data() + i * Out + O0), B(x[i]), acc);
     acc.store_unaligned(s + O0);
 }
 
@@ -206,17 +207,20 @@ struct row_batch<T, Out, void> {
 /// layers) measured slower than the broadcasts (f64 forward 13.6 -> 16.5 ns).
 template <class T, std::size_t In, std::size_t Out, std::size_t W = lanes<T>>
 struct packed_rows_batch {
-    static constexpr bool fits = Out > 0 && (Out & (Out - 1)) == 0 && W / Out >= 2 && In % (W / Out) == 0 && In / (W / Out) >= 2 &&
+    static constexpr std::size_t G = Out > 0 ? W / Out : 0;
+    static constexpr bool fits = std::has_single_bit(Out) && G >= 2 && In % G == 0 && In / G >= 2 &&
                                  !std::is_void_v<xsimd::make_sized_batch_t<T, W>>;
-    using type = std::conditional_t<fits, xsimd::make_sized_batch_t<T, W>, typename packed_rows_batch<T, In, Out, W / 2>::type>;
+    using type = std::conditional_t<fits, xsimd::make_sized_batch_t<T, W>,
+                                    typename packed_rows_batch<T, In, Out, W / 2>::type>;
 };
 template <class T, std::size_t In, std::size_t Out>
 struct packed_rows_batch<T, In, Out, 1> {
     using type = void;
 };
 
-/// Lane j of the result is lane `Start + j / Stride` of v (Stride = Out spreads G inputs over the
-/// lane groups; Start = Out/2 ... folds a half onto the other with `j + Start` mod the width).
+/// Lane j of the result is lane `Start + j / Stride` of v: with Stride = Out, the G inputs from
+/// lane Start on, each repeated over one group of Out lanes. With `Rotate`, lane (j + Start) mod the
+/// width instead: added to v, Start = width / 2 folds the upper half onto the lower.
 template <std::size_t Start, std::size_t Stride, bool Rotate, class B>
 FIXNET_ALWAYS_INLINE B spread_lanes(const B& v) noexcept {
     using I = xsimd::as_unsigned_integer_t<typename B::value_type>;
@@ -242,11 +246,13 @@ FIXNET_ALWAYS_INLINE void dense_forward_packed(const dense_layer<T, In, Out, A>&
     // The groups of the chunk of inputs xc, whose weights start at w.
     auto chunk = [&](const B& xc, const T* w, auto count) {
         detail::static_for<count / G>([&](auto h) {
-            acc[h % P] = xsimd::fma(B::load_unaligned(w + h * N), spread_lanes<h * G, Out, false>(xc), acc[h % P]);
+            B const xs = spread_lanes<h * G, Out, false>(xc);
+            acc[h % P] = xsimd::fma(B::load_unaligned(w + h * N), xs, acc[h % P]);
         });
     };
     for (std::size_t c = 0; c < full; ++c)
-        chunk(B::load_unaligned(x.data() + c * N), l.weights.data() + c * N * Out, std::integral_constant<std::size_t, N>{});
+        chunk(B::load_unaligned(x.data() + c * N), l.weights.data() + c * N * Out,
+              std::integral_constant<std::size_t, N>{});
     if constexpr (rest > 0)
         chunk(load_head<B, rest>(x.data() + full * N), l.weights.data() + full * N * Out,
               std::integral_constant<std::size_t, rest>{});

@@ -273,8 +273,8 @@ void check_all_dense_kernels(std::index_sequence<P...>) {
 /// (19 = 2 x 8 + 3, 33 = 2 x 16 + 1), fewer rows than one group (3 -> 16), and rows of one batch
 /// (16 -> 4, 19 -> 8) or several (8 -> 64). Outputs narrower than a batch (Out a power of two)
 /// are the forward's packed rows, several rows to a batch, which ones by lane count: with AVX-512
-/// floats 16 -> 8 packs two rows to a batch, 12 -> 4 and 40 -> 2 end in a part chunk of inputs and
-/// 32 -> 1 folds all 16 lanes; with SSE or NEON, 8 -> 2, 40 -> 2 and 32 -> 1 pack.
+/// floats all five below and 16 -> 4 pack (16 -> 8 two rows to a batch; 12 -> 4 and 40 -> 2 end in
+/// a part chunk of inputs; 32 -> 1 folds all 16 lanes); with SSE or NEON, 8 -> 2, 40 -> 2, 32 -> 1.
 template <class T>
 void check_whole_row_kernels() {
     check_dense_kernels<T, 19, 8>();
@@ -385,7 +385,7 @@ void check_all_networks_float() {
     check_network<float, 17, 9, 5>(15);
     check_network<float, 33, 17, 9>(16);
     check_network<float, 100, 5, 33>(17);
-    check_network<float, 5, 19, 8>(18);  // hidden-to-output rows of whole batches (fused step)
+    check_network<float, 5, 19, 8>(18);  // output rows of whole batches (one pass with AVX2 or AVX-512)
     check_network<float, 4, 33, 32>(19);
     check_network<float, 8, 16, 8>(20);   // the benchmark's 8-16-8: output rows packed with AVX-512
     check_network<float, 12, 32, 2>(10);  // output rows packed 2 to 8 to a batch, by lane count

@@ -60,38 +60,43 @@ inline constexpr bool fused_fma =
     false;
 #endif
 
-/// The parts of e^u that the vector sigmoid and tanh share, for u where 2^k is built exactly (or
-/// as 0 or +inf on purpose; elsewhere the lanes hold garbage, never a trap, for the caller to
-/// replace): u = k ln2 + r with k an integer and |r| <= ln2 / 2, the powers of r that Estrin's
-/// scheme needs, and 2^k built in the exponent bits by integer addition. e^r's Taylor coefficients
-/// are inv_factorial (degree 7 in float, 13 in double: truncation below 0.05 ulp).
+/// The parts of e^u, u = Sign z (Sign = 1 or -1), that the vector sigmoid and tanh share, for u
+/// where 2^k is built exactly (or as 0 or +inf on purpose; elsewhere the lanes hold garbage, never
+/// a trap, for the caller to replace): u = k ln2 + r with k an integer and |r| <= ln2 / 2, the
+/// powers of rho = Sign r that Estrin's scheme needs, and 2^k built in the exponent bits by integer
+/// addition. e^r = sum rho^n Sign^n / n! (`series`, degree 7 in float, 13 in double: truncation
+/// below 0.05 ulp).
+/// u itself is never formed: the sigmoid's e^-z would take a negation (0 - z on AVX-512) on its
+/// dependency chain; rho is reduced from z directly, and the sign goes into constants.
 /// r = u - k ln2 takes ln2 in two parts (Cody-Waite: k ln2_hi is exact), two dependent steps.
 /// `OneStep` (float with a fused multiply-add; the caller asks, tanh does not: it needs r itself)
-/// takes one: r = fma(-k, ln2_f, u), rounded once (ln2_f is ln2 rounded to float), and leaves
-/// d = k (ln2 - ln2_f) (below 2.5e-7 for |k| <= 128) to the caller as `correction` = 1 - d, computed
-/// off the dependency chain: e^u = 2^k e^r (1 - d) to within d^2 / 2.
-template <class B, bool OneStep = false>
+/// takes one: rho = fma(k, -Sign ln2_f, z), rounded once (ln2_f is ln2 rounded to float), and
+/// leaves d = k (ln2 - ln2_f) (below 2.5e-7 for |k| <= 128) to the caller as `correction` = 1 - d,
+/// computed off the dependency chain: e^u = 2^k e^r (1 - d) to within d^2 / 2.
+/// Negative constants rather than xsimd::fnma, which xsimd 8.1 builds on AVX-512 from a negation
+/// (0 - k) and an FMA: one more step on the chain.
+template <class B, bool OneStep = false, int Sign = 1>
 struct exp_reduction {
+    static_assert(Sign == 1 || Sign == -1);
     using T = typename B::value_type;
     using I = xsimd::batch<xsimd::as_integer_t<T>, typename B::arch_type>;
     static constexpr bool is_float = sizeof(T) == 4;
     static constexpr bool one_step = OneStep && is_float && fused_fma<typename B::arch_type>;
     static constexpr std::size_t degree = is_float ? 7 : 13;
-    /// 1 / n! for n = 0 ... degree.
-    static constexpr std::array<T, degree + 1> inv_factorial = [] {
+    static constexpr T sign = T(Sign);
+    /// Sign^n / n! for n = 0 ... degree.
+    static constexpr std::array<T, degree + 1> series = [] {
         std::array<T, degree + 1> c{};
         double f = 1;
-        for (std::size_t n = 0; n <= degree; ++n) c[n] = T(1 / (f *= double(n > 0 ? n : 1)));
+        for (std::size_t n = 0; n <= degree; ++n) c[n] = T((Sign < 0 && n % 2 == 1 ? -1 : 1) / (f *= double(n > 0 ? n : 1)));
         return c;
     }();
-
     struct none {};
-    B r;
-    std::array<B, 4> powers;  // r, r^2, r^4, r^8
+    B rho;                    // Sign r
+    std::array<B, 4> powers;  // rho, rho^2, rho^4, rho^8
     B two_k;
     [[no_unique_address]] std::conditional_t<one_step, B, none> correction;  // 1 - d, with one_step only
-
-    explicit exp_reduction(const B& u) noexcept {
+    explicit exp_reduction(const B& z) noexcept {
         constexpr T log2e = T(1.44269504088896340736);
         constexpr T ln2_hi = is_float ? T(0.693359375) : T(6.93147180369123816490e-01);  // k * ln2_hi exact
         constexpr T ln2_lo = is_float ? T(-2.12194440e-4) : T(1.90821492927058770002e-10);
@@ -101,31 +106,33 @@ struct exp_reduction {
         constexpr xsimd::as_integer_t<T> bias = is_float ? 127 : 1023;
         // y = u / ln2 + magic rounds u / ln2 to the nearest integer k, which then sits in y's low
         // mantissa bits: k = y - magic as a float, and bits(y) - bits(magic) as an integer.
-        B const y = xsimd::fma(u, B(log2e), B(magic));
+        B const y = xsimd::fma(z, B(sign * log2e), B(magic));
         B const k = y - B(magic);
         if constexpr (one_step) {
-            r = xsimd::fnma(k, B(ln2_f), u);
-            correction = xsimd::fnma(k, B(ln2_rest), B(T(1)));
+            rho = xsimd::fma(k, B(-sign * ln2_f), z);
+            correction = xsimd::fma(k, B(-ln2_rest), B(T(1)));
         } else {
-            r = xsimd::fnma(k, B(ln2_lo), xsimd::fnma(k, B(ln2_hi), u));
+            rho = xsimd::fma(k, B(-sign * ln2_lo), xsimd::fma(k, B(-sign * ln2_hi), z));
         }
-        B const r2 = r * r, r4 = r2 * r2;
-        powers = {r, r2, r4, r4 * r4};
+        B const r2 = rho * rho, r4 = r2 * r2;
+        powers = {rho, r2, r4, r4 * r4};
         I const exponent = xsimd::bitwise_cast<I>(y) - xsimd::bitwise_cast<I>(B(magic)) + I(bias);
         two_k = xsimd::bitwise_cast<B>(exponent << mantissa_bits);
     }
-
-    /// e^r, times `correction` with one_step: the factor multiplies the first two coefficients
-    /// (both 1) only, so it costs no step on the chain and e^u = result * 2^k stays one exact
-    /// scaling; the part left out, d (r^2 / 2 + ...), is below 0.13 eps of the result.
-    B exp_r() const noexcept {
+    /// e^u + c, with the scaling by 2^k and the addition of c in the last two steps of the series:
+    /// with one_step, e^r (1 - d) = low + high rho^4 (the factor 1 - d multiplies the first two
+    /// coefficients, both +-1, only, so it costs no step on the chain; the part left out, d (r^2 / 2
+    /// + ...), is below 0.13 eps of the result), and e^u + c = fma(high, rho^4 2^k, fma(low, 2^k, c)):
+    /// rho^4 2^k and low are ready before high, so this takes no step after the series (the sigmoid's
+    /// 1 + e^-z had one more FMA). Exact scalings by 2^k; rounded twice, as before.
+    B exp_plus(const B& c) const noexcept {
         if constexpr (one_step) {
             static_assert(degree == 7, "the Estrin split below is written for 8 terms");
-            B const low = xsimd::fma(r, correction, correction);
-            return xsimd::fma(estrin<4, 7>(inv_factorial, powers), powers[2],
-                              xsimd::fma(estrin<2, 3>(inv_factorial, powers), powers[1], low));
+            B const first_two = xsimd::fma(rho, Sign > 0 ? correction : -correction, correction);
+            B const low = xsimd::fma(estrin<2, 3>(series, powers), powers[1], first_two);
+            return xsimd::fma(estrin<4, 7>(series, powers), powers[2] * two_k, xsimd::fma(low, two_k, c));
         } else {
-            return estrin<0, degree>(inv_factorial, powers);
+            return xsimd::fma(estrin<0, degree>(series, powers), two_k, c);
         }
     }
 };
@@ -148,13 +155,12 @@ struct batch_activation<sigmoid> {
     template <class B>
     FIXNET_ALWAYS_INLINE static B value(const B& z) noexcept {
         using T = typename B::value_type;
-        using E = exp_reduction<B, true>;
+        using E = exp_reduction<B, true, -1>;
         constexpr T lo = E::is_float ? T(-88) : T(-709);  // k = -127 / -1023: 2^k built as 0
         constexpr T hi = E::is_float ? T(89) : T(710);    // k = 128 / 1024: 2^k built as +inf
 
-        E const x(-z);
-        B const e = x.exp_r() * x.two_k;
-        B const s = B(T(1)) / (B(T(1)) + e);
+        E const x(z);
+        B const s = B(T(1)) / x.exp_plus(B(T(1)));
         // One select after the division (the limits are ready long before s); both tests are
         // false for a NaN, which the steps above carry through to s.
         auto const saturated = z >= B(-lo);
@@ -212,8 +218,8 @@ struct batch_activation<tanh> {
 
         auto const nan = xsimd::isnan(z);
         E const x(xsimd::min(xsimd::abs(z) * B(T(2)), B(hi)));  // NaN lanes: replaced at the end
-        // e^r - 1 = r + r^2 (1/2! + r/3! + ...): the series from inv_factorial[2] on.
-        B const em1_r = xsimd::fma(x.powers[1], estrin<2, E::degree>(E::inv_factorial, x.powers), x.r);
+        // e^r - 1 = r + r^2 (1/2! + r/3! + ...): the series from its term 2 on.
+        B const em1_r = xsimd::fma(x.powers[1], estrin<2, E::degree>(E::series, x.powers), x.rho);
         B const t = xsimd::fma(x.two_k, em1_r, x.two_k - B(T(1)));
         B const a = t / (t + B(T(2)));
         return xsimd::select(nan, z, xsimd::copysign(a, z));
@@ -229,7 +235,7 @@ inline B exp_nonpositive(const B& u) noexcept {
     using E = exp_reduction<B>;
     constexpr T lo = E::is_float ? T(-88) : T(-709);
     E const x(xsimd::max(u, B(lo)));
-    return xsimd::select(xsimd::isnan(u), u, estrin<0, E::degree>(E::inv_factorial, x.powers) * x.two_k);
+    return xsimd::select(xsimd::isnan(u), u, estrin<0, E::degree>(E::series, x.powers) * x.two_k);
 }
 
 /// log(1 + u) for u in [0, 1]: 2 atanh(s) with s = u / (2 + u) in [0, 1/3], the odd series

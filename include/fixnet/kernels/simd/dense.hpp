@@ -547,6 +547,9 @@ inline void dense_accumulate_gradient(dense_layer<T, In, Out, A>& g, const std::
 }
 
 /// Fused SGD step: w(o, i) -= x[i] (rate delta[o]); biases likewise when `learn_biases`.
+/// Here and below as w + x (-rate delta), an FMA with the rate negated once: xsimd 8.1's fnma on
+/// AVX-512 negates its first operand by 0 - x, one more instruction per row (the results are the
+/// same bits: negation is exact).
 /// Rows of whole batches keep rate * delta in registers for the whole layer: the 784-128-10 input
 /// layer's step measured 4.1 us reloading it with each row through for_chunks, 3.6 us this way
 /// (medians of one interleaved run).
@@ -556,48 +559,48 @@ FIXNET_ALWAYS_INLINE void dense_sgd_step(dense_layer<T, In, Out, A>& l, const st
     using R = typename row_batch<T, Out>::type;
     if constexpr (!std::is_void_v<R>) {
         constexpr std::size_t W = R::size, C = Out / W;
-        std::array<R, C> step;
-        for (std::size_t c = 0; c < C; ++c) step[c] = R::load_unaligned(delta.data() + c * W) * R(rate);
+        std::array<R, C> neg_step;
+        for (std::size_t c = 0; c < C; ++c) neg_step[c] = R::load_unaligned(delta.data() + c * W) * R(-rate);
         for (std::size_t i = 0; i < In; ++i) {
             T* const row = l.weights.data() + i * Out;
             R const xi(x[i]);
             for (std::size_t c = 0; c < C; ++c)
-                xsimd::fnma(xi, step[c], R::load_unaligned(row + c * W)).store_unaligned(row + c * W);
+                xsimd::fma(xi, neg_step[c], R::load_unaligned(row + c * W)).store_unaligned(row + c * W);
         }
         if (learn_biases)
             for (std::size_t c = 0; c < C; ++c)
-                (R::load_unaligned(l.biases.data() + c * W) - step[c]).store_unaligned(l.biases.data() + c * W);
+                (R::load_unaligned(l.biases.data() + c * W) + neg_step[c]).store_unaligned(l.biases.data() + c * W);
     } else if constexpr (Out == 2 && pairs_as_64_bits<narrowest_batch<T>>) {
         // Rows of two floats, read and written whole (load_head, store_head) as the forward reads
         // them: f32 2-2-2 train_step measured 47.5 -> 49.1 ns with these stored one float at a time.
         // The deltas were just computed one by one: gathered from registers, not reloaded as one
         // 64-bit value from two float stores (that reload measured 47 -> 55 ns).
         using B = narrowest_batch<T>;
-        B const step = gather<B, Out>([&](std::size_t o) { return delta[o]; }) * B(rate);
+        B const neg_step = gather<B, Out>([&](std::size_t o) { return delta[o]; }) * B(-rate);
         for (std::size_t i = 0; i < In; ++i) {
             T* const row = l.weights.data() + i * Out;
-            store_head<Out>(xsimd::fnma(B(x[i]), step, load_head<B, Out>(row)), row);
+            store_head<Out>(xsimd::fma(B(x[i]), neg_step, load_head<B, Out>(row)), row);
         }
-        if (learn_biases) store_head<Out>(load_head<B, Out>(l.biases.data()) - step, l.biases.data());
+        if (learn_biases) store_head<Out>(load_head<B, Out>(l.biases.data()) + neg_step, l.biases.data());
     } else {
-        std::array<T, Out> step;  // rate * delta, computed once per layer
-        for (std::size_t o = 0; o < Out; ++o) step[o] = rate * delta[o];
+        std::array<T, Out> neg_step;  // -rate * delta, computed once per layer
+        for (std::size_t o = 0; o < Out; ++o) neg_step[o] = -rate * delta[o];
         for (std::size_t i = 0; i < In; ++i) {
             T* row = l.weights.data() + i * Out;
             for_chunks<T, 0, Out, false>(
                 [&](auto b, std::size_t o) {
                     using B = typename decltype(b)::type;
-                    xsimd::fnma(B(x[i]), B::load_unaligned(step.data() + o), B::load_unaligned(row + o)).store_unaligned(row + o);
+                    xsimd::fma(B(x[i]), B::load_unaligned(neg_step.data() + o), B::load_unaligned(row + o)).store_unaligned(row + o);
                 },
-                [&](std::size_t o) { row[o] -= x[i] * step[o]; });
+                [&](std::size_t o) { row[o] += x[i] * neg_step[o]; });
         }
         if (learn_biases)
             for_chunks<T, 0, Out, false>(
                 [&](auto b, std::size_t o) {
                     using B = typename decltype(b)::type;
-                    (B::load_unaligned(l.biases.data() + o) - B::load_unaligned(step.data() + o)).store_unaligned(l.biases.data() + o);
+                    (B::load_unaligned(l.biases.data() + o) + B::load_unaligned(neg_step.data() + o)).store_unaligned(l.biases.data() + o);
                 },
-                [&](std::size_t o) { l.biases[o] -= step[o]; });
+                [&](std::size_t o) { l.biases[o] += neg_step[o]; });
     }
 }
 
@@ -630,29 +633,30 @@ FIXNET_ALWAYS_INLINE void dense_backward_sgd_step(dense_layer<T, In, Out, A>& l,
         std::array<R, C> d;
         for (std::size_t c = 0; c < C; ++c) d[c] = R::load_unaligned(delta.data() + c * W);
         T* const w = l.weights.data();
-        // One row: its partial sums of w * delta, and w -= (rate x[i]) delta.
+        T const neg_rate = -rate;
+        // One row: its partial sums of w * delta, and w += (-rate x[i]) delta.
         reduce_rows<R, (head < Out)>(back, [&](std::size_t i, T& tail) {
             T* const wr = w + i * Out;
-            T const si = rate * x[i];
-            R const step(si);
+            T const neg_si = neg_rate * x[i];
+            R const neg_step(neg_si);
             R acc = R(T(0));
             for (std::size_t c = 0; c < C; ++c) {
                 R const wv = R::load_unaligned(wr + c * W);
                 acc = xsimd::fma(wv, d[c], acc);
-                xsimd::fnma(step, d[c], wv).store_unaligned(wr + c * W);
+                xsimd::fma(neg_step, d[c], wv).store_unaligned(wr + c * W);
             }
             T t{};
             for (std::size_t o = head; o < Out; ++o) {
                 t += wr[o] * delta[o];
-                wr[o] -= si * delta[o];
+                wr[o] += neg_si * delta[o];
             }
             tail = t;
             return acc;
         });
         if (learn_biases) {
             for (std::size_t c = 0; c < C; ++c)
-                xsimd::fnma(R(rate), d[c], R::load_unaligned(l.biases.data() + c * W)).store_unaligned(l.biases.data() + c * W);
-            for (std::size_t o = head; o < Out; ++o) l.biases[o] -= rate * delta[o];
+                xsimd::fma(R(neg_rate), d[c], R::load_unaligned(l.biases.data() + c * W)).store_unaligned(l.biases.data() + c * W);
+            for (std::size_t o = head; o < Out; ++o) l.biases[o] += neg_rate * delta[o];
         }
     } else {
         dense_backward_input(l, delta, back);
@@ -663,12 +667,13 @@ FIXNET_ALWAYS_INLINE void dense_backward_sgd_step(dense_layer<T, In, Out, A>& l,
 /// p[k] -= rate * g[k] over a whole parameter array.
 template <class T, std::size_t N>
 inline void sgd_update(std::array<T, N>& p, const std::array<T, N>& g, T rate) noexcept {
+    T const neg_rate = -rate;
     for_chunks<T, 0, N, false>(
         [&](auto b, std::size_t k) {
             using B = typename decltype(b)::type;
-            xsimd::fnma(B(rate), B::load_unaligned(g.data() + k), B::load_unaligned(p.data() + k)).store_unaligned(p.data() + k);
+            xsimd::fma(B(neg_rate), B::load_unaligned(g.data() + k), B::load_unaligned(p.data() + k)).store_unaligned(p.data() + k);
         },
-        [&](std::size_t k) { p[k] -= rate * g[k]; });
+        [&](std::size_t k) { p[k] += neg_rate * g[k]; });
 }
 
 }  // namespace fixnet::kernels::simd

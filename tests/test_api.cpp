@@ -414,6 +414,37 @@ TEST_CASE("api: train_step refuses a NaN or infinite input or target and leaves 
     CHECK_FALSE(all_parameters_finite(raw));
 }
 
+namespace {
+/// detail::all_finite on an array of 37 values (whole vector batches and a tail) holding finite
+/// extremes (largest, smallest subnormal, signed zeros), then one non-finite value (NaN of either
+/// sign, an infinity of either sign) at each position in turn.
+template <class T>
+void check_all_finite_at_every_position() {
+    using lim = std::numeric_limits<T>;
+    std::array<T, 37> a{};
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        T const finite_values[] = {lim::max(), -lim::max(), lim::denorm_min(), T(-0.0), T(1), lim::min()};
+        a[i] = finite_values[i % 6];
+    }
+    CHECK(fixnet::detail::all_finite(a));
+    for (T const bad : {lim::quiet_NaN(), -lim::quiet_NaN(), lim::infinity(), -lim::infinity()}) {
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            std::array<T, 37> b = a;
+            b[i] = bad;
+            CHECK_FALSE(fixnet::detail::all_finite(b));
+        }
+    }
+}
+constexpr std::array<float, 3> finite_three{1.0f, -3e38f, 1e-45f};
+constexpr std::array<double, 2> infinite_two{1.0, -std::numeric_limits<double>::infinity()};
+static_assert(fixnet::detail::all_finite(finite_three) && !fixnet::detail::all_finite(infinite_two));
+}  // namespace
+
+TEST_CASE("api: the finite check flags a NaN or an infinity at any position, and nothing else") {
+    check_all_finite_at_every_position<float>();
+    check_all_finite_at_every_position<double>();
+}
+
 TEST_CASE("api: train_step refuses a sample whose loss is not finite (an overflowing output)") {
     using lin_t = fixnet::network<float, 1, fixnet::dense<1, fixnet::identity>>;
     lin_t net{};

@@ -47,13 +47,25 @@ constexpr bool finite(T v) noexcept {
         return v == v && v - v == T(0);  // NaN fails the first test, an infinity the second
     }
 }
-/// Every element finite: the exponent test of each, combined without a branch per element (which
-/// the compiler can vectorise as integer operations).
+/// Every element finite: the largest exponent field is not all ones. A maximum over unsigned
+/// integers, which compilers vectorise; g++ 12 left the former `ok &= finite(v)` a scalar loop of
+/// 8 instructions per element (32-32-32 train_step measured 149 -> 174 ns with the checks on).
 template <class T, std::size_t N>
 constexpr bool all_finite(const std::array<T, N>& a) noexcept {
-    bool ok = true;
-    for (T const v : a) ok &= finite(v);
-    return ok;
+    if constexpr (std::numeric_limits<T>::is_iec559 && (sizeof(T) == 4 || sizeof(T) == 8)) {
+        using U = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
+        constexpr U exponent = sizeof(T) == 4 ? U(0x7f800000u) : U(0x7ff0000000000000u);
+        U largest = 0;
+        for (T const v : a) {
+            U const e = std::bit_cast<U>(v) & exponent;
+            largest = e > largest ? e : largest;
+        }
+        return largest != exponent;
+    } else {
+        bool ok = true;
+        for (T const v : a) ok &= finite(v);
+        return ok;
+    }
 }
 }  // namespace detail
 

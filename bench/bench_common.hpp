@@ -277,8 +277,9 @@ int register_shape() {
     // the core may overlap one network's step with the other's, while in train_step each step waits
     // for the weights the step before it wrote. Per step, this taking about half of train_step's
     // time says one step is a chain of dependent operations (latency-bound); about the same, that
-    // the core's throughput bounds it already (or, much more, that two networks no longer fit the
-    // cache one did).
+    // the core cannot overlap two steps: its throughput bounds them already, or a step of a few
+    // hundred instructions is a chain too long for two to fit in its out-of-order window (or, much
+    // more, that two networks no longer fit the cache one did).
     add("train_step_interleaved", "simd", bm_train_step<S, fixnet_impl<S, fixnet::simd_backend>, 2>);
 #if FIXNET_BENCH_HAVE_EIGEN
     add("forward", "eigen", bm_forward<S, eigen_impl<S>>);

@@ -69,8 +69,10 @@ def main(results, compile_log, out_md, out_dat, repetitions):
                   "`simd` only, ns per step. One network: `train_step` above, each step waiting for the weights the "
                   "step before it wrote. Two networks: two independent networks trained in turn on the same samples "
                   "(`train_step_interleaved`), whose steps the core may overlap. A ratio near 2 says a step is a "
-                  "chain of dependent operations (latency-bound); near 1, that the core's throughput bounds it "
-                  "already; below 1, that two networks no longer fit the cache one did.", "",
+                  "chain of dependent operations (latency-bound); near 1, that the core cannot overlap two steps: "
+                  "its throughput bounds them already, or a step of a few hundred instructions is a chain too long "
+                  "for two to fit in its out-of-order window (8-16-8, see the README); below 1, that two networks "
+                  "no longer fit the cache one did.", "",
                   "| shape | one network ns | two networks in turn ns | ratio |", "|---|---|---|---|"]
         for sh in pairs:
             one, two = median[("train_step", "simd", sh)], median[("train_step_interleaved", "simd", sh)]

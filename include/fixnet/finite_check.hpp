@@ -49,7 +49,8 @@ constexpr bool finite(T v) noexcept {
 }
 /// Every element finite: the largest exponent field is not all ones. A maximum over unsigned
 /// integers, which compilers vectorise; g++ 12 left the former `ok &= finite(v)` a scalar loop of
-/// 8 instructions per element (32-32-32 train_step measured 149 -> 174 ns with the checks on).
+/// 8 instructions per element, and the checked 32-32-32 train_step took 165 ns against 142
+/// unchecked (145 with this one; AVX-512).
 template <class T, std::size_t N>
 constexpr bool all_finite(const std::array<T, N>& a) noexcept {
     if constexpr (std::numeric_limits<T>::is_iec559 && (sizeof(T) == 4 || sizeof(T) == 8)) {

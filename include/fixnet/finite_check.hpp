@@ -35,14 +35,26 @@ concept FiniteCheck = requires {
 };
 
 namespace detail {
-/// v is neither NaN nor infinite: its exponent bits are not all ones. By the bits, because constant
-/// evaluation refuses the arithmetic that would tell (inf - inf is a NaN, which is not a constant).
+/// IEEE float and double are tested by their bits (other types by arithmetic): their exponent
+/// field is all ones for a NaN or an infinity, and only then.
+template <class T>
+inline constexpr bool ieee_float_or_double = std::numeric_limits<T>::is_iec559 && (sizeof(T) == 4 || sizeof(T) == 8);
+template <class T>
+using float_bits = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
+template <class T>
+inline constexpr float_bits<T> exponent_mask =
+    sizeof(T) == 4 ? float_bits<T>(0x7f800000u) : float_bits<T>(0x7ff0000000000000u);
+template <class T>
+constexpr float_bits<T> exponent_field(T v) noexcept {
+    return std::bit_cast<float_bits<T>>(v) & exponent_mask<T>;
+}
+
+/// v is neither NaN nor infinite. By the bits, because constant evaluation refuses the arithmetic
+/// that would tell (inf - inf is a NaN, which is not a constant).
 template <class T>
 constexpr bool finite(T v) noexcept {
-    if constexpr (sizeof(T) == 4 && std::numeric_limits<T>::is_iec559) {
-        return (std::bit_cast<std::uint32_t>(v) & 0x7f800000u) != 0x7f800000u;
-    } else if constexpr (sizeof(T) == 8 && std::numeric_limits<T>::is_iec559) {
-        return (std::bit_cast<std::uint64_t>(v) & 0x7ff0000000000000u) != 0x7ff0000000000000u;
+    if constexpr (ieee_float_or_double<T>) {
+        return exponent_field(v) != exponent_mask<T>;
     } else {
         return v == v && v - v == T(0);  // NaN fails the first test, an infinity the second
     }
@@ -53,15 +65,13 @@ constexpr bool finite(T v) noexcept {
 /// unchecked (145 with this one; AVX-512).
 template <class T, std::size_t N>
 constexpr bool all_finite(const std::array<T, N>& a) noexcept {
-    if constexpr (std::numeric_limits<T>::is_iec559 && (sizeof(T) == 4 || sizeof(T) == 8)) {
-        using U = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
-        constexpr U exponent = sizeof(T) == 4 ? U(0x7f800000u) : U(0x7ff0000000000000u);
-        U largest = 0;
+    if constexpr (ieee_float_or_double<T>) {
+        float_bits<T> largest = 0;
         for (T const v : a) {
-            U const e = std::bit_cast<U>(v) & exponent;
+            float_bits<T> const e = exponent_field(v);
             largest = e > largest ? e : largest;
         }
-        return largest != exponent;
+        return largest != exponent_mask<T>;
     } else {
         bool ok = true;
         for (T const v : a) ok &= finite(v);

@@ -152,7 +152,7 @@ constexpr train_result<typename Net::value_type> mean_gradient(const Net& net, s
         bool finite_gradient = finite_samples && finite(e);
         if (finite_gradient) {
             for_each_parameter_array(g, [&](const auto& p, bool) {
-                for (T const v : p) finite_gradient = finite_gradient && finite(v);
+                finite_gradient = finite_gradient && all_finite(p);
             });
         }
         if (!finite_gradient) return {status::non_finite_value, e};

@@ -159,7 +159,7 @@ status write_cpp(const Net& net, std::string_view name, Sink&& sink) {
     if (!detail::is_identifier(name)) return status::bad_name;
     bool finite = true;
     detail::for_each_parameter_array(net, [&](const auto& p, bool) {
-        for (T const v : p) finite = finite && detail::finite(v);
+        finite = finite && detail::all_finite(p);
     });
     if (!finite) return status::non_finite_value;
     std::array<layer_description, Net::layer_count> layers{};

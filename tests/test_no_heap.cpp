@@ -1,5 +1,5 @@
-// No heap: forward, loss, backprop, train_step, apply_gradient and initialize allocate nothing, on both
-// backends, in float and double, for 2-2-2, 33-17-5 and 784-128-10 sigmoid networks and a 4-16-16-5-5-3
+// No heap: forward, loss, backprop, train_step, apply_gradient, initialize and online_trainer allocate nothing, on both
+// backends, in float and double, for 2-2-2, 33-17-5, 64-32-2 and 784-128-10 sigmoid networks and a 4-16-16-5-5-3
 // network with every activation; nor do train_batch, train_step with a state and fit, with SGD
 // (momentum), Adam and Rprop and every loss, on softmax and sigmoid output layers; nor does evaluate
 // (every loss, checked and unchecked, and its refusals); nor do save and load (accepted and refused files). A program of its own
@@ -204,10 +204,17 @@ void check_no_heap(Net& net, typename Net::gradient_type& g) {
     auto const step = allocations_in([&] { e_step = fixnet::train_step(net, x, t, opt); });
     auto const apply = allocations_in([&] { fixnet::apply_gradient(net, g, opt); });
     auto const after = allocations_in([&] { e_after = fixnet::loss(net, x, t); });
+    T e_trainer{};
+    auto const trainer = allocations_in([&] {
+        fixnet::online_trainer tr(net);
+        e_trainer = tr.train_step(x, t, opt);
+        (void)tr.train_step(x, t, opt);  // applies the first step's pending part, leaves its own
+    });
 
     for (auto const& op : {std::pair{"initialize", init}, std::pair{"forward", forward}, std::pair{"loss", loss},
                            std::pair{"backprop", backprop}, std::pair{"train_step", step},
-                           std::pair{"apply_gradient", apply}, std::pair{"loss after", after}}) {
+                           std::pair{"apply_gradient", apply}, std::pair{"loss after", after},
+                           std::pair{"online_trainer", trainer}}) {
         INFO(doctest::String(op.first));
         CHECK(op.second.operator_new == 0);
         CHECK(op.second.malloc == 0);
@@ -221,6 +228,8 @@ void check_no_heap(Net& net, typename Net::gradient_type& g) {
     CHECK(e_backprop == doctest::Approx(e_loss).epsilon(1e-5));
     CHECK(e_step == doctest::Approx(e_loss).epsilon(1e-5));
     CHECK(e_after < e_loss);
+    CHECK(e_trainer == doctest::Approx(e_after).epsilon(1e-5));
+    CHECK(fixnet::loss(net, x, t) < e_after);  // the trainer's two steps (flushed) lowered E again
 }
 
 template <class B, class T>
@@ -231,6 +240,10 @@ void check_small_networks() {
     fixnet::basic_mlp<B, T, fixnet::sigmoid, 33, 17, 5> odd{};
     typename decltype(odd)::gradient_type odd_g{};
     check_no_heap(odd, odd_g);
+    // An input layer that online_trainer steps inside the forward pass on simd_backend (8 KB in float).
+    fixnet::basic_mlp<B, T, fixnet::sigmoid, 64, 32, 2> wide{};
+    typename decltype(wide)::gradient_type wide_g{};
+    check_no_heap(wide, wide_g);
     // Every other activation too (their vector versions run on scratch of their own).
     fixnet::basic_network<B, T, 4, fixnet::dense<16, fixnet::relu>, fixnet::dense<16, fixnet::tanh>,
                           fixnet::dense<5, fixnet::leaky_relu<>>, fixnet::dense<5, fixnet::identity>, fixnet::dense<3, fixnet::sigmoid>>

@@ -14,5 +14,6 @@
 #include "fixnet/finite_check.hpp"
 #include "fixnet/init.hpp"
 #include "fixnet/train.hpp"
+#include "fixnet/online_trainer.hpp"
 #include "fixnet/evaluate.hpp"
 #include "fixnet/write_cpp.hpp"

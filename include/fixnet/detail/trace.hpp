@@ -56,6 +56,18 @@ struct trace<Net, std::index_sequence<L...>> {
         });
     }
 
+    /// run_forward after layer 0's SGD step left pending in this trace by the step before (its
+    /// input in a<0>, its delta in z<0>), applied where the kernel allows in the same pass over
+    /// layer 0's weights as the forward. The kernel has read a<0> and z<0> before it writes z<0>,
+    /// and a<0> takes x after it.
+    constexpr void run_forward_after_step(Net& net, const typename Net::input_type& x, T rate, bool learn_biases) noexcept {
+        dense_step_forward<B>(net.template layer<0>(), get<0>(a), get<0>(z), rate, learn_biases, x, get<1>(a), &get<0>(z));
+        get<0>(a) = x;
+        static_for<Net::layer_count>([&](auto l) {
+            if constexpr (l > 0) dense_forward<B>(net.template layer<l>(), get<l>(a), get<l + 1>(a), &get<l>(z));
+        });
+    }
+
     /// Returns the loss of the output and turns z<last> into the output layer's delta: the loss's
     /// fused delta where it has one for the output activation (cross_entropy after softmax: y - t),
     /// else its gradient at the outputs taken back through the activation. `scale` multiplies the

@@ -68,6 +68,17 @@ constexpr void dense_backward_sgd_step(dense_layer<T, In, Out, A>& l, const std:
     dense_sgd_step(l, x, delta, rate, learn_biases);
 }
 
+/// dense_sgd_step(l, step_x, step_delta, rate, learn_biases), then dense_forward(l, x, a, z): a step
+/// left pending by fixnet::online_trainer, applied just before the layer's next forward pass.
+template <class T, std::size_t In, std::size_t Out, class A>
+constexpr void dense_step_forward(dense_layer<T, In, Out, A>& l, const std::array<T, In>& step_x,
+                                  const std::array<T, Out>& step_delta, T rate, bool learn_biases,
+                                  const std::array<T, In>& x, std::array<T, Out>& a,
+                                  std::array<T, Out>* z = nullptr) noexcept {
+    dense_sgd_step(l, step_x, step_delta, rate, learn_biases);
+    dense_forward(l, x, a, z);
+}
+
 /// p[k] -= rate * g[k] over a whole parameter array (applies an accumulated gradient).
 template <class T, std::size_t N>
 constexpr void sgd_update(std::array<T, N>& p, const std::array<T, N>& g, T rate) noexcept {

@@ -87,14 +87,31 @@ inline void for_chunks(VecOp&& vec_op, ScalarOp&& scalar_op) noexcept {
     }
 }
 
+/// No step pending: dense_forward_block reads the weights as they are.
+struct no_step {};
+
+/// An SGD step of the layer left pending (by fixnet::online_trainer), applied by the forward pass
+/// as it reads each weight: w(o, i) += x[i] (-rate delta[o]), and b(o) += -rate delta[o] when
+/// learn_biases: the same operations, in the same rounding, as dense_sgd_step's.
+template <class T>
+struct pending_step {
+    const T* x;
+    const T* delta;
+    T rate;
+    bool learn_biases;
+};
+
 /// K batches of type B of neurons starting at O0 of W x + b, summed over all inputs with the K
 /// accumulators held in registers: K independent fused multiply-add chains hide the FMA latency
 /// that one chain per batch exposes (measured 2.5x slower on 784-128-10), and each weight is
-/// loaded once.
-template <class B, std::size_t O0, std::size_t K, class T, std::size_t In, std::size_t Out, class A>
-FIXNET_ALWAYS_INLINE void dense_forward_block(const dense_layer<T, In, Out, A>& l, const std::array<T, In>& x,
-                                              T* s) noexcept {
-    constexpr std::size_t N = B::size;
+/// loaded once. With a pending_step, each weight batch is stepped and stored back as it is loaded,
+/// and the sum uses the stepped value: one pass over the weights for the step and the forward.
+template <class B, std::size_t O0, std::size_t K, class Layer, class Step = no_step>
+FIXNET_ALWAYS_INLINE void dense_forward_block(Layer& l, const std::array<typename Layer::value_type, Layer::input_size>& x,
+                                              typename Layer::value_type* s, const Step& step = {}) noexcept {
+    using T = typename Layer::value_type;
+    constexpr std::size_t In = Layer::input_size, Out = Layer::output_size, N = B::size;
+    constexpr bool stepped = !std::is_same_v<Step, no_step>;
     // With few batches (K < 8) the chains would be too few to hide the FMA latency: each batch
     // then sums P interleaved parts of the inputs (i = p, p + P, ...) added at the end, so that
     // K * P >= 8 chains run at once. A different order of the same sum: within the bound.
@@ -103,21 +120,49 @@ FIXNET_ALWAYS_INLINE void dense_forward_block(const dense_layer<T, In, Out, A>& 
     // 7 additions; with P = 4, 2 FMAs and 3 additions). The 8-16-8 forward measured 18.5 -> 17.6
     // ns (AVX-512, medians of 4 interleaved rounds); its train_step stayed level.
     constexpr std::size_t P = K >= 8 ? 1 : (8 / K < In / 2 ? 8 / K : (In > 1 ? In / 2 : 1));
+    [[maybe_unused]] std::array<B, K> neg_step;
+    if constexpr (stepped)
+        for (std::size_t k = 0; k < K; ++k) neg_step[k] = B::load_unaligned(step.delta + O0 + k * N) * B(-step.rate);
     std::array<std::array<B, K>, P> acc;
-    for (std::size_t k = 0; k < K; ++k) acc[0][k] = B::load_unaligned(l.biases.data() + O0 + k * N);
+    for (std::size_t k = 0; k < K; ++k) {
+        auto* const b = l.biases.data() + O0 + k * N;
+        acc[0][k] = B::load_unaligned(b);
+        if constexpr (stepped) {
+            if (step.learn_biases) {
+                acc[0][k] += neg_step[k];
+                acc[0][k].store_unaligned(b);
+            }
+        }
+    }
     for (std::size_t p = 1; p < P; ++p)
         for (std::size_t k = 0; k < K; ++k) acc[p][k] = B(T(0));
-    const T* w = l.weights.data() + O0;
+    auto* const w = l.weights.data() + O0;
+    // Batch k of weight row i, stepped and stored first when a step is pending.
+    auto weight = [&](std::size_t i, std::size_t k, [[maybe_unused]] const B& step_xi) {
+        B v = B::load_unaligned(w + i * Out + k * N);
+        if constexpr (stepped) {
+            v = xsimd::fma(step_xi, neg_step[k], v);
+            v.store_unaligned(w + i * Out + k * N);
+        }
+        return v;
+    };
+    auto step_x = [&](std::size_t i) {
+        if constexpr (stepped) {
+            return B(step.x[i]);
+        } else {
+            return B();
+        }
+    };
     constexpr std::size_t whole = In / P * P;
     for (std::size_t i = 0; i < whole; i += P) {
         for (std::size_t p = 0; p < P; ++p) {
-            B const xi(x[i + p]);
-            for (std::size_t k = 0; k < K; ++k) acc[p][k] = xsimd::fma(B::load_unaligned(w + (i + p) * Out + k * N), xi, acc[p][k]);
+            B const xi(x[i + p]), sx = step_x(i + p);
+            for (std::size_t k = 0; k < K; ++k) acc[p][k] = xsimd::fma(weight(i + p, k, sx), xi, acc[p][k]);
         }
     }
     for (std::size_t i = whole; i < In; ++i) {
-        B const xi(x[i]);
-        for (std::size_t k = 0; k < K; ++k) acc[0][k] = xsimd::fma(B::load_unaligned(w + i * Out + k * N), xi, acc[0][k]);
+        B const xi(x[i]), sx = step_x(i);
+        for (std::size_t k = 0; k < K; ++k) acc[0][k] = xsimd::fma(weight(i, k, sx), xi, acc[0][k]);
     }
     for (std::size_t k = 0; k < K; ++k) {
         B sum = acc[0][k];
@@ -426,6 +471,19 @@ FIXNET_ALWAYS_INLINE void dense_forward(const dense_layer<T, In, Out, A>& l, con
     activate_scratch<A, Out>(s, a, z);
 }
 
+/// Whether dense_step_forward steps the weights inside the forward pass: rows of whole widest
+/// batches, where only dense_forward_block runs and its batches are dense_sgd_step's.
+template <class T, std::size_t Out>
+inline constexpr bool step_in_forward = Out % lanes<T> == 0;
+
+template <std::size_t O0, class T, std::size_t In, std::size_t Out, class A>
+FIXNET_ALWAYS_INLINE void dense_forward_stepped_blocks(dense_layer<T, In, Out, A>& l, const std::array<T, In>& x, T* s,
+                                                       const pending_step<T>& step) noexcept {
+    constexpr std::size_t N = lanes<T>, K = (Out - O0) / N < 8 ? (Out - O0) / N : 8;
+    dense_forward_block<batch<T>, O0, K>(l, x, s, step);
+    if constexpr (O0 + K * N < Out) dense_forward_stepped_blocks<O0 + K * N>(l, x, s, step);
+}
+
 /// Where xsimd::haddp must find row r so that lane r of its result is that row's sum. xsimd 8.1's
 /// AVX-512 float haddp puts the sums of rows 4, 5 in lanes 2, 3 and those of rows 2, 3 in lanes
 /// 4, 5 (likewise 12, 13 and 10, 11), as test_simd's whole-row kernel test showed; swapping those
@@ -605,6 +663,24 @@ FIXNET_ALWAYS_INLINE void dense_sgd_step(dense_layer<T, In, Out, A>& l, const st
                     (B::load_unaligned(l.biases.data() + o) + B::load_unaligned(neg_step.data() + o)).store_unaligned(l.biases.data() + o);
                 },
                 [&](std::size_t o) { l.biases[o] += neg_step[o]; });
+    }
+}
+
+/// dense_sgd_step(l, step_x, step_delta, rate, learn_biases), then dense_forward(l, x, a, z): in one
+/// pass over the weights where step_in_forward allows (each weight is loaded once, stepped, stored
+/// and used), else one after the other. Same results either way.
+template <class T, std::size_t In, std::size_t Out, class A>
+FIXNET_ALWAYS_INLINE void dense_step_forward(dense_layer<T, In, Out, A>& l, const std::array<T, In>& step_x,
+                                             const std::array<T, Out>& step_delta, T rate, bool learn_biases,
+                                             const std::array<T, In>& x, std::array<T, Out>& a,
+                                             std::array<T, Out>* z = nullptr) noexcept {
+    if constexpr (step_in_forward<T, Out>) {
+        alignas(alignment<T>) std::array<T, padded<T>(Out)> s;
+        dense_forward_stepped_blocks<0>(l, x, s.data(), pending_step<T>{step_x.data(), step_delta.data(), rate, learn_biases});
+        activate_scratch<A, Out>(s, a, z);
+    } else {
+        dense_sgd_step(l, step_x, step_delta, rate, learn_biases);
+        dense_forward(l, x, a, z);
     }
 }
 

@@ -71,8 +71,9 @@ struct fixnet_impl {
     typename S::template net<B> net;
     const workload<S>& w = the_workload<S>();
     fixnet_impl() { net.layers = w.ref->layers; }  // one storage layout for every backend
-    // The forward benchmarks time net.forward; a step the trainer left pending (from agrees()) only
-    // makes the weights they read one step older.
+    // bm_forward times net.forward; a step the trainer left pending (from agrees()) only makes the
+    // weights it reads one step older. forward_batch flushes it first (trainer.network()), since
+    // bm_forward_batch compares its outputs with output()'s, which apply it.
     auto forward(std::size_t k) const noexcept { return net.forward(w.x[k]); }
     // Training goes through fixnet::online_trainer, fixnet's fastest on-line SGD: the same results
     // as fixnet::train_step to the bit (tests/test_online_trainer.cpp), and the same call where it
@@ -88,7 +89,7 @@ struct fixnet_impl {
     std::vector<T> output(std::size_t k) { auto o = trainer.forward(w.x[k]); return {o.begin(), o.end()}; }
     std::vector<std::array<T, S::out>> y = std::vector<std::array<T, S::out>>(S::batch);
     const void* forward_batch(std::size_t first) {
-        (void)net.forward_batch(std::span(w.x).subspan(first, S::batch), y);
+        (void)trainer.network().forward_batch(std::span(w.x).subspan(first, S::batch), y);
         return y.data();
     }
     std::vector<T> batch_output(std::size_t j) const { return {y[j].begin(), y[j].end()}; }

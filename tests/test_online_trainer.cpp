@@ -163,3 +163,23 @@ static_assert(constexpr_trainer_matches());
 TEST_CASE("online_trainer: the static_assert of this file compiled") {
     CHECK(constexpr_trainer_matches());
 }
+
+TEST_CASE("online_trainer: the README's snippet runs as written") {
+    using net_t = fixnet::network<float, 64, dense<32, sigmoid>, dense<2, sigmoid>>;  // 8 KB input layer
+    net_t net{};
+    fixnet::initialize(net, 1);
+    net_t want = net;
+    samples<net_t> const data(10, 2);
+    auto const& x = data.x;
+    auto const& t = data.t;
+    std::size_t const n = x.size();
+    // From the README:
+    fixnet::online_trainer tr(net);                       // refers to net; holds one pass's activations
+    for (std::size_t k = 0; k < n; ++k) tr.train_step(x[k], t[k], fixnet::sgd<float>{.learning_rate = 0.1f});
+    auto y = tr.forward(x[0]);                            // applies the pending update on the way
+    tr.flush();                                           // or let tr go out of scope: net is up to date
+
+    for (std::size_t k = 0; k < n; ++k) (void)fixnet::train_step(want, x[k], t[k], fixnet::sgd<float>{.learning_rate = 0.1f});
+    CHECK(y == want.forward(x[0]));
+    CHECK(same_bits(net, want));
+}

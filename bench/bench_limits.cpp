@@ -1,0 +1,100 @@
+// The machine's own limits, against which bench/report.py reads the network benchmarks: reading
+// and rewriting the weights of the large shapes from the cache they live in, the throughput of
+// fused multiply-adds, and the latency of one vector sigmoid. Named limit/<what>/f32/<size>.
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <benchmark/benchmark.h>
+
+#include <fixnet/fixnet.hpp>
+
+#if FIXNET_HAS_SIMD
+namespace {
+
+using batch = xsimd::batch<float>;
+constexpr std::size_t lanes = batch::size;
+
+/// A buffer of `bytes` bytes, aligned for the widest batch, filled with small values.
+struct buffer {
+    std::size_t count;
+    std::unique_ptr<float[]> data;
+    float* p;
+    explicit buffer(std::size_t bytes) : count(bytes / sizeof(float)), data(new float[count + 64]) {
+        p = data.get();
+        while (reinterpret_cast<std::uintptr_t>(p) % (lanes * sizeof(float)) != 0) ++p;
+        for (std::size_t i = 0; i < count; ++i) p[i] = float(i % 7) * 0.01f;
+    }
+};
+
+/// Reads the buffer once per iteration, batch by batch, into 8 independent sums: what a forward pass
+/// over weights of that size cannot beat (its FMAs need each weight loaded once).
+void bm_read(benchmark::State& st, std::size_t bytes) {
+    buffer b(bytes);
+    for (auto _ : st) {
+        std::array<batch, 8> acc;
+        for (auto& a : acc) a = batch(0.0f);
+        for (std::size_t i = 0; i + 8 * lanes <= b.count; i += 8 * lanes)
+            for (std::size_t k = 0; k < 8; ++k) acc[k] += batch::load_aligned(b.p + i + k * lanes);
+        for (auto& a : acc) benchmark::DoNotOptimize(a);
+    }
+    st.SetBytesProcessed(st.iterations() * static_cast<std::int64_t>(bytes));
+}
+
+/// Reads and rewrites the buffer once per iteration (v += c, batch by batch): what an SGD step over
+/// weights of that size cannot beat.
+void bm_read_write(benchmark::State& st, std::size_t bytes) {
+    buffer b(bytes);
+    batch const c(1e-7f);
+    for (auto _ : st) {
+        for (std::size_t i = 0; i + lanes <= b.count; i += lanes) (batch::load_aligned(b.p + i) + c).store_aligned(b.p + i);
+        benchmark::ClobberMemory();
+    }
+    st.SetBytesProcessed(st.iterations() * static_cast<std::int64_t>(bytes));
+}
+
+/// 12 independent chains of batch FMAs, 100 steps each per iteration; reported per FMA (one batch
+/// of lanes): the core's FMA throughput.
+void bm_fma(benchmark::State& st) {
+    std::array<batch, 12> a;
+    for (std::size_t k = 0; k < a.size(); ++k) a[k] = batch(float(k) * 1e-3f);
+    batch const m(0.999f), c(1e-4f);
+    for (auto _ : st) {
+        for (int r = 0; r < 100; ++r)
+            for (auto& v : a) v = xsimd::fma(v, m, c);
+        for (auto& v : a) benchmark::DoNotOptimize(v);
+    }
+    st.SetItemsProcessed(st.iterations() * 100 * static_cast<std::int64_t>(a.size()));
+    st.counters["samples"] = 100.0 * static_cast<double>(a.size());  // per-FMA time = time / samples
+}
+
+/// The vector sigmoid of simd_backend applied to its own result, 100 times per iteration; reported
+/// per sigmoid: its latency, the time a chain of dependent sigmoids (a train_step's) takes for each.
+void bm_sigmoid_chain(benchmark::State& st) {
+    batch v(0.3f);
+    for (auto _ : st) {
+        for (int r = 0; r < 100; ++r) v = fixnet::kernels::simd::activate<fixnet::sigmoid>(v);
+        benchmark::DoNotOptimize(v);
+    }
+    st.SetItemsProcessed(st.iterations() * 100);
+    st.counters["samples"] = 100.0;
+}
+
+int register_limits() {
+    std::string const f32 = "/f32/";
+    // The weights of 128-128-128 (two 64 KB layers) and the input layer of 784-128-10 (392 KB).
+    for (std::size_t const bytes : {std::size_t{128 * 128 * 4 * 2}, std::size_t{784 * 128 * 4}}) {
+        std::string const size = std::to_string(bytes / 1024) + "KB";
+        benchmark::RegisterBenchmark(("limit/read" + f32 + size).c_str(), bm_read, bytes);
+        benchmark::RegisterBenchmark(("limit/read_write" + f32 + size).c_str(), bm_read_write, bytes);
+    }
+    benchmark::RegisterBenchmark(("limit/fma" + f32 + std::to_string(lanes)).c_str(), bm_fma);
+    benchmark::RegisterBenchmark(("limit/sigmoid_chain" + f32 + std::to_string(lanes)).c_str(), bm_sigmoid_chain);
+    return 0;
+}
+int const registered = register_limits();
+
+}  // namespace
+#endif

@@ -158,6 +158,10 @@ constexpr bool constexpr_trainer_matches() {
     return a.layers == b.layers;
 }
 static_assert(constexpr_trainer_matches());
+
+// Where nothing is deferred (scalar_backend, as on a microcontroller), the trainer holds no
+// activations: a pointer, the rate and two flags.
+static_assert(sizeof(fixnet::online_trainer<fixnet::basic_mlp<fixnet::scalar_backend, float, sigmoid, 784, 128, 10>>) <= 32);
 }  // namespace
 
 TEST_CASE("online_trainer: the static_assert of this file compiled") {

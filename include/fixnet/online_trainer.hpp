@@ -24,8 +24,9 @@ namespace fixnet {
 /// layers under 4 KB, rows that are not whole SIMD batches, scalar_backend), train_step forwards
 /// to fixnet::train_step and nothing is ever pending.
 ///
-/// Net: the network type (a fixnet::basic_network). The trainer refers to the network, and keeps
-/// the last step's activations (one forward pass: the input, and each layer's outputs twice).
+/// Net: the network type (a fixnet::basic_network). The trainer refers to the network and, where
+/// it defers, keeps the last step's activations (one forward pass: the input, and each layer's
+/// outputs twice).
 /// While a step is pending, the network's input layer lacks it: read the network through the
 /// trainer (forward(), network()) or call flush() first. The destructor flushes. Not copyable (a
 /// copy would apply the pending step twice). Every member is constexpr and noexcept; nothing
@@ -81,17 +82,23 @@ public:
 
     /// The network's output for x, with the pending step applied on the way.
     [[nodiscard]] constexpr output_type forward(const input_type& x) noexcept {
-        if (!pending_) return net_->forward(x);
-        run_forward(x);
-        return detail::get<Net::layer_count>(tr_.a);
+        if constexpr (defers) {
+            if (pending_) {
+                run_forward(x);
+                return detail::get<Net::layer_count>(tr_.a);
+            }
+        }
+        return net_->forward(x);
     }
 
     /// Applies the pending step, if any: the network is then up to date.
     constexpr void flush() noexcept {
-        if (pending_) {
-            detail::dense_sgd_step<typename Net::backend_type>(net_->template layer<0>(), detail::get<0>(tr_.a), detail::get<0>(tr_.z),
-                                                               rate_, learn_biases_);
-            pending_ = false;
+        if constexpr (defers) {
+            if (pending_) {
+                detail::dense_sgd_step<typename Net::backend_type>(net_->template layer<0>(), detail::get<0>(tr_.a),
+                                                                   detail::get<0>(tr_.z), rate_, learn_biases_);
+                pending_ = false;
+            }
         }
     }
 
@@ -121,7 +128,10 @@ private:
     bool pending_ = false;
     bool learn_biases_ = true;
     value_type rate_{};
-    detail::trace<Net> tr_;  // the last forward pass; while a step is pending, its input and delta
+    struct no_trace {};
+    // The last forward pass; while a step is pending, its input and delta. Only where steps are
+    // deferred: elsewhere (scalar_backend on a microcontroller) the trainer is a pointer and flags.
+    [[no_unique_address]] std::conditional_t<defers, detail::trace<Net>, no_trace> tr_;
 };
 
 }  // namespace fixnet

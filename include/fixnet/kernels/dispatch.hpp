@@ -81,8 +81,9 @@ inline constexpr std::size_t parameter_alignment = [] {
 /// the weights inside the forward pass (kernels::simd::step_in_forward), and for input layers of
 /// 4 KB or more. Measured train_step, AVX-512, float, against fixnet::train_step: 784-128-10 5.64
 /// -> 4.17 us, 128-128-128 2.00 -> 1.74 us, 64-64-64 420 -> 405 ns, 32-32-32 (4 KB) 141 -> 131
-/// ns; but 8-16-8 (512 bytes) 64.1 -> 67.7 ns, where the step's data kept in the trainer and not
-/// in registers lengthens the step's dependency chain more than one pass saves.
+/// ns; but 8-16-8 (512 bytes) 64.1 -> 67.7 ns: its step is one dependency chain (the next step
+/// needs the weights this one wrote), which the activations and delta kept in the trainer's memory
+/// instead of a local trace lengthen by more than one pass over 512 bytes saves.
 template <Backend B, class Layer>
 inline constexpr bool defer_input_step = [] {
 #if FIXNET_HAS_SIMD

@@ -117,6 +117,16 @@ TEST_CASE("online_trainer: the destructor and flush apply the pending step; a re
         CHECK(std::isnan(tr.train_step(data.x[3], bad_t, opt)));
         CHECK(std::isnan(fixnet::train_step(want, bad_x, data.t[3], opt)));
         CHECK(tr.pending() == defers<deferred_f>);
+        // A finite target whose loss overflows is refused after the forward pass, which has applied
+        // the pending step: kept, and nothing new pending.
+        auto huge_t = data.t[3];
+        huge_t[0] = T(3e38);
+        T const e_trainer = tr.train_step(data.x[3], huge_t, opt);
+        T const e_step = fixnet::train_step(want, data.x[3], huge_t, opt);
+        CHECK(std::isinf(e_trainer));
+        CHECK(e_trainer == e_step);
+        CHECK_FALSE(tr.pending());
+        CHECK(same_bits(net, want));
         // unchecked lets the NaN in, like train_step<..., unchecked>: not tested further here.
         for (std::size_t k = 3; k < 6; ++k) {
             (void)tr.train_step(data.x[k], data.t[k], opt);

@@ -53,7 +53,8 @@ public:
     /// fixnet::train_step(network, x, target, opt), with the input layer's update left pending where
     /// that pays. Same contract: returns the loss before the step; with Check = checked (the
     /// default), a sample with a NaN or infinite input, target or loss is refused and leaves the
-    /// network as the steps before it made it (a step pending from before is applied).
+    /// network as the steps before it made it (the step pending from the sample before stays
+    /// pending, or has been applied by the refused sample's forward pass: kept either way).
     template <Loss L = half_squared_error, FiniteCheck Check = checked, std::floating_point U>
     constexpr value_type train_step(const input_type& x, const output_type& target, const sgd<U>& opt) noexcept {
         using T = value_type;

@@ -15,10 +15,10 @@ TARGETS = {"2-2-2": (3.9, 3.9, 20), "8-16-8": (9, 9, 12), "32-32-32": (13, 13, 1
            "64-64-64": (17, 17, 18), "128-128-128": (16, 16, 18), "784-128-10": (18, 18, 20)}
 
 
-# Layer shapes (inputs, outputs) of the float shapes, for the floors below.
-LAYERS = {"2-2-2": [(2, 2), (2, 2)], "8-16-8": [(8, 16), (16, 8)], "32-32-32": [(32, 32), (32, 32)],
-          "64-64-64": [(64, 64), (64, 64)], "128-128-128": [(128, 128), (128, 128)],
-          "784-128-10": [(784, 128), (128, 10)]}
+def layers(shape):
+    """The (inputs, outputs) of each layer of a shape: "784-128-10" -> [(784, 128), (128, 10)]."""
+    sizes = [int(n) for n in shape.split("-")]
+    return list(zip(sizes, sizes[1:]))
 
 
 def floors(shape, op, limit):
@@ -29,9 +29,8 @@ def floors(shape, op, limit):
     or 8-16-8 is a chain through two vector sigmoids (its next step needs the weights it wrote)."""
     out = []
     lanes = next((int(k.split("/")[1]) for k in limit if k.startswith("fma/")), None)
-    layers = LAYERS.get(shape)
-    if lanes and layers:
-        weights = [i * o for i, o in layers]
+    if lanes:
+        weights = [i * o for i, o in layers(shape)]
         # forward: one FMA per weight; train_step: forward, step of each layer, and the backward
         # sum of every layer but the input one.
         fmas = sum(weights) if op == "forward" else 2 * sum(weights) + sum(weights[1:])

@@ -5,7 +5,6 @@
 #include <limits>
 #include <type_traits>
 
-#include "fixnet/detail/static_for.hpp"
 #include "fixnet/detail/trace.hpp"
 #include "fixnet/finite_check.hpp"
 #include "fixnet/kernels/dispatch.hpp"
@@ -65,19 +64,12 @@ public:
                 if (!detail::all_finite(x) || !detail::all_finite(target)) return std::numeric_limits<T>::quiet_NaN();
             }
             run_forward(x);
-            auto const e = tr_.template output_delta<L>(target);
-            if constexpr (Check::enabled) {
-                if (!detail::finite(e)) return e;
-            }
-            auto const rate = static_cast<T>(opt.learning_rate);
-            detail::static_for_reverse<Net::layer_count>([&](auto l) {
-                if constexpr (l > 0) tr_.template propagate_and_step<l>(net_->template layer<l>(), rate, opt.learn_biases);
-            });
             // Layer 0's step stays pending: its input and delta are in tr_ (a<0>, z<0>).
-            rate_ = rate;
-            learn_biases_ = opt.learn_biases;
-            pending_ = true;
-            return e;
+            return detail::backward_steps<L, Check>(*net_, tr_, target, opt, [&](T rate) {
+                rate_ = rate;
+                learn_biases_ = opt.learn_biases;
+                pending_ = true;
+            });
         }
     }
 

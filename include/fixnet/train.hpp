@@ -48,6 +48,33 @@ constexpr typename Net::value_type accumulate_gradient(const Net& net, const typ
     });
     return e;
 }
+
+/// The fused on-line SGD step after the forward pass held in tr: returns the loss of its output (and
+/// steps nothing when Check refuses a loss that is not finite), then steps each layer from the
+/// output back, its error sent on through its weights as they were before its step. Layer 0, which
+/// sends no error on, is stepped by `step_input_layer(rate)`: train_step applies its step there,
+/// online_trainer leaves it pending (its input and delta stay in tr's a<0> and z<0>).
+/// Trace is trace<Net>, taken as its own parameter: clang++ 14 does not deduce Net through
+/// trace<Net>'s defaulted index sequence.
+template <class L, class Check, class Net, class Trace, class U, class StepInputLayer>
+FIXNET_ALWAYS_INLINE constexpr typename Net::value_type backward_steps(Net& net, Trace& tr, const typename Net::output_type& target,
+                                                                       const sgd<U>& opt, StepInputLayer&& step_input_layer) noexcept {
+    static_assert(std::is_same_v<Trace, trace<Net>>);
+    using T = typename Net::value_type;
+    auto const e = tr.template output_delta<L>(target);
+    if constexpr (Check::enabled) {
+        if (!finite(e)) return e;
+    }
+    auto const rate = static_cast<T>(opt.learning_rate);
+    static_for_reverse<Net::layer_count>([&](auto l) {
+        if constexpr (l > 0) {
+            tr.template propagate_and_step<l>(net.template layer<l>(), rate, opt.learn_biases);
+        } else {
+            step_input_layer(rate);
+        }
+    });
+    return e;
+}
 }  // namespace detail
 
 /// Adds dE/dparam for one sample into g (so a mini-batch is several calls on one g) and
@@ -85,19 +112,9 @@ constexpr typename Net::value_type train_step(Net& net, const typename Net::inpu
     }
     detail::trace<Net> tr;
     tr.run_forward(net, x);
-    auto const e = tr.template output_delta<L>(target);
-    if constexpr (Check::enabled) {
-        if (!detail::finite(e)) return e;
-    }
-    auto const rate = static_cast<T>(opt.learning_rate);
-    detail::static_for_reverse<Net::layer_count>([&](auto l) {
-        if constexpr (l > 0) {
-            tr.template propagate_and_step<l>(net.template layer<l>(), rate, opt.learn_biases);
-        } else {
-            detail::dense_sgd_step<B>(net.template layer<l>(), detail::get<l>(tr.a), detail::get<l>(tr.z), rate, opt.learn_biases);
-        }
+    return detail::backward_steps<L, Check>(net, tr, target, opt, [&](T rate) {
+        detail::dense_sgd_step<B>(net.template layer<0>(), detail::get<0>(tr.a), detail::get<0>(tr.z), rate, opt.learn_biases);
     });
-    return e;
 }
 
 /// Applies an accumulated gradient once: param -= learning_rate * g (biases only when

@@ -51,9 +51,7 @@ struct trace<Net, std::index_sequence<L...>> {
 
     constexpr void run_forward(const Net& net, const typename Net::input_type& x) noexcept {
         get<0>(a) = x;
-        static_for<Net::layer_count>([&](auto l) {
-            dense_forward<B>(net.template layer<l>(), get<l>(a), get<l + 1>(a), &get<l>(z));
-        });
+        run_forward_from<0>(net);
     }
 
     /// run_forward after layer 0's SGD step left pending in this trace by the step before (its
@@ -63,9 +61,7 @@ struct trace<Net, std::index_sequence<L...>> {
     constexpr void run_forward_after_step(Net& net, const typename Net::input_type& x, T rate, bool learn_biases) noexcept {
         dense_step_forward<B>(net.template layer<0>(), get<0>(a), get<0>(z), rate, learn_biases, x, get<1>(a), &get<0>(z));
         get<0>(a) = x;
-        static_for<Net::layer_count>([&](auto l) {
-            if constexpr (l > 0) dense_forward<B>(net.template layer<l>(), get<l>(a), get<l + 1>(a), &get<l>(z));
-        });
+        run_forward_from<1>(net);
     }
 
     /// Returns the loss of the output and turns z<last> into the output layer's delta: the loss's
@@ -108,6 +104,14 @@ struct trace<Net, std::index_sequence<L...>> {
     }
 
 private:
+    /// The forward pass through layers First and up, from a<First>.
+    template <std::size_t First>
+    constexpr void run_forward_from(const Net& net) noexcept {
+        static_for<Net::layer_count>([&](auto l) {
+            if constexpr (l >= First) dense_forward<B>(net.template layer<l>(), get<l>(a), get<l + 1>(a), &get<l>(z));
+        });
+    }
+
     /// z<K>[i] = back[i] * act'(z<K>[i], a<K + 1>[i]): layer K's delta.
     template <std::size_t K, std::size_t N>
     constexpr void to_delta(const std::array<T, N>& back) noexcept {

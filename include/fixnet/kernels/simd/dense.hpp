@@ -321,8 +321,13 @@ FIXNET_ALWAYS_INLINE void dense_forward_packed(const dense_layer<T, In, Out, A>&
     }
 }
 
-/// Register blocks of up to 8 widest batches (16 vector registers hold 8 accumulators, their
-/// weights and the broadcast input), then the narrower tail batches, all unrolled at compile time.
+/// The widest batches in the register block from neuron O0 (O0 + lanes<T> <= Out): up to 8 (16
+/// vector registers hold 8 accumulators, their weights and the broadcast input).
+template <class T, std::size_t O0, std::size_t Out>
+inline constexpr std::size_t block_batches = (Out - O0) / lanes<T> < 8 ? (Out - O0) / lanes<T> : 8;
+
+/// Register blocks of up to 8 widest batches (block_batches), then the narrower tail batches, all
+/// unrolled at compile time.
 template <std::size_t O0, class T, std::size_t In, std::size_t Out, class A>
 FIXNET_ALWAYS_INLINE void dense_forward_blocks(const dense_layer<T, In, Out, A>& l, const std::array<T, In>& x,
                                                T* s) noexcept {
@@ -330,7 +335,7 @@ FIXNET_ALWAYS_INLINE void dense_forward_blocks(const dense_layer<T, In, Out, A>&
     if constexpr (O0 == 0 && !std::is_void_v<typename packed_rows_batch<T, In, Out>::type>) {
         dense_forward_packed<typename packed_rows_batch<T, In, Out>::type>(l, x, s);
     } else if constexpr (O0 + N <= Out) {
-        constexpr std::size_t K = (Out - O0) / N < 8 ? (Out - O0) / N : 8;
+        constexpr std::size_t K = block_batches<T, O0, Out>;
         dense_forward_block<batch<T>, O0, K>(l, x, s);
         dense_forward_blocks<O0 + K * N>(l, x, s);
     } else if constexpr (O0 < Out) {
@@ -479,7 +484,7 @@ inline constexpr bool step_in_forward = Out % lanes<T> == 0;
 template <std::size_t O0, class T, std::size_t In, std::size_t Out, class A>
 FIXNET_ALWAYS_INLINE void dense_forward_stepped_blocks(dense_layer<T, In, Out, A>& l, const std::array<T, In>& x, T* s,
                                                        const pending_step<T>& step) noexcept {
-    constexpr std::size_t N = lanes<T>, K = (Out - O0) / N < 8 ? (Out - O0) / N : 8;
+    constexpr std::size_t N = lanes<T>, K = block_batches<T, O0, Out>;
     dense_forward_block<batch<T>, O0, K>(l, x, s, step);
     if constexpr (O0 + K * N < Out) dense_forward_stepped_blocks<O0 + K * N>(l, x, s, step);
 }

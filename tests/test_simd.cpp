@@ -287,6 +287,9 @@ void check_whole_row_kernels() {
     check_dense_kernels<T, 12, 4>();
     check_dense_kernels<T, 40, 2>();
     check_dense_kernels<T, 32, 1>();
+    // Rows wider than one register block at every lane count (8 to 40 batches): dense_forward_rows.
+    static_assert(vk::rows_wider_than_block<T, 160>);
+    check_dense_kernels<T, 9, 160>();
 }
 
 // ---- whole networks -----------------------------------------------------------------------------

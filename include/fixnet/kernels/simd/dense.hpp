@@ -330,7 +330,7 @@ inline constexpr std::size_t block_batches = (Out - O0) / lanes<T> < 8 ? (Out - 
 /// with AVX2, the 128 neurons of the 784-128-10 and 128-128-128 layers), so that
 /// dense_forward_rows reads them in one pass.
 template <class T, std::size_t Out>
-inline constexpr bool rows_wider_than_block = Out % lanes<T> == 0 && Out / lanes<T> > 8;
+inline constexpr bool rows_wider_than_block = lanes<T> != 0 && Out % lanes<T> == 0 && Out / lanes<T> > 8;
 
 /// W x + b in one pass over whole weight rows, the sums held in the aligned scratch s (L1) instead
 /// of registers. Register blocks would read each row in parts, one pass over the layer per block;

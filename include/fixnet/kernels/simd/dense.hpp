@@ -124,7 +124,9 @@ FIXNET_ALWAYS_INLINE void dense_forward_block(Layer& l, const std::array<typenam
     if constexpr (stepped)
         for (std::size_t k = 0; k < K; ++k) neg_step[k] = B::load_unaligned(step.delta + O0 + k * N) * B(-step.rate);
     std::array<std::array<B, K>, P> acc;
-    for (std::size_t k = 0; k < K; ++k) {
+    // Unrolled, not a loop: g++ turns a loop of these loads into a memcpy into acc, which with
+    // -march=znver3 (16-byte moves) then stalls the 32-byte loads of acc on store forwarding.
+    detail::for_index<K>([&](std::size_t k) {
         auto* const b = l.biases.data() + O0 + k * N;
         acc[0][k] = B::load_unaligned(b);
         if constexpr (stepped) {
@@ -133,7 +135,7 @@ FIXNET_ALWAYS_INLINE void dense_forward_block(Layer& l, const std::array<typenam
                 acc[0][k].store_unaligned(b);
             }
         }
-    }
+    });
     for (std::size_t p = 1; p < P; ++p)
         for (std::size_t k = 0; k < K; ++k) acc[p][k] = B(T(0));
     auto* const w = l.weights.data() + O0;
@@ -430,11 +432,21 @@ FIXNET_ALWAYS_INLINE void softmax_scratch(std::array<T, P>& s) noexcept {
         [](std::size_t) {});
 }
 
+/// a = the first Out values of the scratch s: whole batches, unrolled, then element by element. A
+/// loop or std::copy_n becomes a memcpy that g++ (-march=znver3) moves in 16- or 8-byte pieces, and
+/// the next layer's 32-byte loads of a then stall on store forwarding.
+template <std::size_t Out, class T, std::size_t P>
+FIXNET_ALWAYS_INLINE void copy_out(const std::array<T, P>& s, std::array<T, Out>& a) noexcept {
+    constexpr std::size_t N = lanes<T>;
+    detail::for_index<Out / N>([&](std::size_t k) { batch<T>::load_aligned(s.data() + k * N).store_unaligned(a.data() + k * N); });
+    for (std::size_t o = Out / N * N; o < Out; ++o) a[o] = s[o];
+}
+
 /// a = act(s) from the padded scratch s of pre-activations (z = s first, when `z` is not null):
 /// the activation in whole batches, tails included, then Out values copied out.
 template <class A, std::size_t Out, class T, std::size_t P>
 FIXNET_ALWAYS_INLINE void activate_scratch(std::array<T, P>& s, std::array<T, Out>& a, std::array<T, Out>* z = nullptr) noexcept {
-    if (z != nullptr) std::copy_n(s.begin(), Out, z->begin());
+    if (z != nullptr) copy_out<Out>(s, *z);
     if constexpr (std::is_same_v<A, softmax>) {
         softmax_scratch<Out>(s);
     } else if constexpr (LayerActivation<A>) {  // a layer-wide activation with no vector version
@@ -450,7 +462,7 @@ FIXNET_ALWAYS_INLINE void activate_scratch(std::array<T, P>& s, std::array<T, Ou
             },
             [](std::size_t) {});
     }
-    std::copy_n(s.begin(), Out, a.begin());
+    copy_out<Out>(s, a);
 }
 
 /// The pre-activations of K widest batches of neurons from O0 for S samples at once: each batch

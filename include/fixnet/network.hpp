@@ -58,11 +58,12 @@ struct alignas(detail::parameter_alignment<B, T>) basic_network : detail::layer_
     }
 
     /// out[k] = forward(in[k]) for every k; `status::size_mismatch` (and nothing written) when the
-    /// spans differ in length. On simd_backend a network no wider than 16 neurons evaluates a
-    /// whole SIMD batch of samples at once, one sample per lane (the 2-2-2 network fills the
-    /// lanes with samples); wider networks vectorise across neurons and take blocks of samples (8
-    /// with AVX-512, 6 elsewhere) through each layer, so each weight loaded serves the block. Results
-    /// equal forward()'s within the scalar/SIMD bound. `out` may be the same storage as `in`.
+    /// spans differ in length. On simd_backend a network no wider than 16 neurons with a layer
+    /// that would leave SIMD lanes empty evaluates a whole SIMD batch of samples at once, one
+    /// sample per lane (the 2-2-2 network fills the lanes with samples); other networks vectorise
+    /// across neurons and take blocks of samples (8 with AVX-512, 6 elsewhere) through each layer,
+    /// so each weight loaded serves the block. Results equal forward()'s within the scalar/SIMD
+    /// bound. `out` may be the same storage as `in`.
     constexpr status forward_batch(std::span<const input_type> in, std::span<output_type> out) const noexcept {
         if (in.size() != out.size()) return status::size_mismatch;
         std::size_t k = detail::forward_batch_fast<B>(*this, in.data(), out.data(), in.size());

@@ -105,7 +105,7 @@ constexpr std::size_t forward_batch_fast([[maybe_unused]] const Net& net, [[mayb
 #if FIXNET_HAS_SIMD
     if constexpr (B::uses_simd && simd_has_lanes<typename Net::value_type>) {
         if (!std::is_constant_evaluated()) {
-            if constexpr (Net::max_width <= kernels::simd::across_samples_max_width) {
+            if constexpr (kernels::simd::across_samples_pays<Net>) {
                 return kernels::simd::forward_across_samples(net, in, out, count);
             } else {
                 return kernels::simd::forward_sample_blocks(net, in, out, count);

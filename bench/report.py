@@ -23,19 +23,28 @@ def layers(shape):
 
 def floors(shape, op, limit):
     """What the machine's limits (bench_limits.cpp, medians in ns) say one call of op on shape cannot
-    beat, as (ns, reason) pairs. The model: every weight takes one FMA per pass, and two of its
-    layers' weights live in L2 (the 128-128-128 weights and the 784-128-10 input layer), where a pass
-    costs at least what limit/read or limit/read_write take over those bytes; a train_step of 2-2-2
-    or 8-16-8 is a chain through two vector sigmoids (its next step needs the weights it wrote)."""
+    beat (one sample for forward_batch), as (ns, reason) pairs. The model: every weight takes one FMA
+    per pass; every neuron one vector sigmoid, a sample's neurons of a layer in whole batches (one
+    sample at a time) or every sample's in full lanes (forward_batch, which may put samples in the
+    lanes), each at the throughput of limit/sigmoid; two of its layers' weights live in L2 (the
+    128-128-128 weights and the 784-128-10 input layer), where a pass costs at least what limit/read
+    or limit/read_write take over those bytes; a train_step of 2-2-2 or 8-16-8 is a chain through two
+    vector sigmoids (its next step needs the weights it wrote)."""
     out = []
     lanes = next((int(k.split("/")[1]) for k in limit if k.startswith("fma/")), None)
     if lanes:
         weights = [i * o for i, o in layers(shape)]
         # forward: one FMA per weight; train_step: forward, step of each layer, and the backward
         # sum of every layer but the input one.
-        fmas = sum(weights) if op == "forward" else 2 * sum(weights) + sum(weights[1:])
-        if fmas >= 100 * lanes:  # the small networks' time goes to their sigmoids, not their FMAs
-            out.append((fmas / lanes * limit[f"fma/{lanes}"], f"{fmas // lanes} FMAs of {lanes} lanes"))
+        fmas = 2 * sum(weights) + sum(weights[1:]) if op == "train_step" else sum(weights)
+        out.append((fmas / lanes * limit[f"fma/{lanes}"], f"{fmas / lanes:g} FMAs of {lanes} lanes"))
+        if f"sigmoid/{lanes}" in limit:
+            widths = [o for _, o in layers(shape)]
+            if op == "forward_batch":
+                sigmoids = sum(widths) / lanes
+            else:
+                sigmoids = sum(-(-w // lanes) for w in widths)
+            out.append((sigmoids * limit[f"sigmoid/{lanes}"], f"{sigmoids:g} vector sigmoids of {lanes} lanes"))
     if shape == "128-128-128" and "read/128KB" in limit:
         if op == "forward":
             out.append((limit["read/128KB"], "reading its 128 KB of weights"))
@@ -61,14 +70,15 @@ def limits_section(median):
     lines = ["## The machine's limits", "",
              "`bench_limits.cpp`, float, widest batches: reading a buffer once (`read`), reading and rewriting it "
              "(`read_write`), per call over the bytes named; one batch FMA out of 12 independent chains (`fma`, the "
-             "core's throughput); one vector sigmoid applied to its own result (`sigmoid_chain`, its latency).", "",
+             "core's throughput); one vector sigmoid applied to its own result (`sigmoid_chain`, its latency), and "
+             "one out of 4 independent chains (`sigmoid`, its throughput).", "",
              "| limit | ns |", "|---|---|"]
     lines += [f"| {k} | {v:.2f} |" for k, v in sorted(limit.items())]
     lines += ["", "What those limits say `simd` cannot beat, per row with a target (the largest floor; see `floors()` in "
               "bench/report.py for the model): `simd / floor` is how far it is from that floor, and `naive / floor` the "
               "largest speed-up over naive the floor allows, against the target.", "",
               "| row | simd ns | floor ns | floor from | simd / floor | naive / floor | target |", "|---|---|---|---|---|---|---|"]
-    for op_index, op in enumerate(OPS[:2]):
+    for op_index, op in enumerate(OPS):
         for shape in SHAPES:
             name = shape.split("/")[1]
             simd, base = median.get((op, "simd", shape)), median.get((op, "naive", shape))

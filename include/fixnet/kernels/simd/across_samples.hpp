@@ -24,7 +24,8 @@ inline constexpr std::size_t across_samples_max_width = 16;
 /// neurons (a width that is not a whole number of batches). Where every width is whole batches,
 /// one sample at a time does the same multiply-adds and activations without building lanes from
 /// samples, and forward_sample_blocks is faster: f32 8-16-8 with AVX2 (8 lanes), 256 samples,
-/// 3 rounds of A/B, 8.2-9.3 us across samples, 6.4-7.4 us in blocks of samples.
+/// three A/B runs of 3 rounds, 8.2-9.3, 8.8-8.9 and 9.1-9.6 us across samples, 6.7-8.1, 6.4-7.4
+/// and 7.2-7.5 us in blocks of samples.
 template <class Net>
 inline constexpr bool across_samples_pays = Net::max_width <= across_samples_max_width &&
     []<std::size_t... L>(std::index_sequence<L...>) {
@@ -80,7 +81,9 @@ FIXNET_ALWAYS_INLINE auto layer_across_samples(const Layer& l,
 /// overlapped consecutive blocks too little to keep its units busy (f32 2-2-2 with AVX-512: about
 /// 1.6 instructions per cycle). Measured A/B on f32 forward_batch of 256 samples, AVX-512, ns per
 /// call: 2-2-2 370 -> 310 with 2 blocks (f64 1071 -> 885), 400 with 4; 8-16-8 3614 -> 3250 with 2
-/// (its 2 x 24 live batches spill a little, and it still gains); 4-16-3 tanh 2300 -> 2060.
+/// (its 2 x 24 live batches spill a little, and it still gains); 4-16-3 tanh 2300 -> 2060. With
+/// AVX2's 16 registers, one block measured slower too (f32 8-16-8, before it left this path: 8.2-9.3
+/// us with 2 blocks, 9.3-10.8 with 1).
 template <class Net>
 inline constexpr std::size_t across_samples_blocks = 2;
 

@@ -1,5 +1,5 @@
 // The machine's own limits, against which bench/report.py reads the network benchmarks: reading
-// and rewriting the weights of the large shapes from the cache they live in, the throughput of
+// and rewriting weights from L1 and, for the large shapes, from the cache they live in, the throughput of
 // fused multiply-adds, and the latency and throughput of the vector sigmoid. Named
 // limit/<what>/f32/<size>.
 #include <array>
@@ -31,7 +31,9 @@ struct buffer {
 };
 
 /// Reads the buffer once per iteration, batch by batch, into 8 independent sums: what a forward pass
-/// over weights of that size cannot beat (its FMAs need each weight loaded once).
+/// over weights of that size cannot beat (its FMAs need each weight loaded once). The sums are added
+/// into one before DoNotOptimize: DoNotOptimize on each element of the array kept the array in
+/// memory, and g++ then stored all 8 sums on every pass of the loop (a read and write, not a read).
 void bm_read(benchmark::State& st, std::size_t bytes) {
     buffer b(bytes);
     for (auto _ : st) {
@@ -39,18 +41,26 @@ void bm_read(benchmark::State& st, std::size_t bytes) {
         for (auto& a : acc) a = batch(0.0f);
         for (std::size_t i = 0; i + 8 * lanes <= b.count; i += 8 * lanes)
             for (std::size_t k = 0; k < 8; ++k) acc[k] += batch::load_aligned(b.p + i + k * lanes);
-        for (auto& a : acc) benchmark::DoNotOptimize(a);
+        batch total = acc[0];
+        for (std::size_t k = 1; k < 8; ++k) total += acc[k];
+        benchmark::DoNotOptimize(total);
     }
     st.SetBytesProcessed(st.iterations() * static_cast<std::int64_t>(bytes));
 }
 
-/// Reads and rewrites the buffer once per iteration (v += c, batch by batch): what an SGD step over
-/// weights of that size cannot beat.
+/// Reads and rewrites the buffer once per iteration (v += c, batch by batch, 8 batches per pass of
+/// the loop as bm_read): what an SGD step over weights of that size cannot beat. With one batch per
+/// pass it measured slower, and unevenly from one process to the next: 16 KB took 377-806 ns in 9
+/// processes, against 176-209 ns with 8 per pass (AVX2, Zen 3). The loop was the limit, not the cache.
 void bm_read_write(benchmark::State& st, std::size_t bytes) {
     buffer b(bytes);
     batch const c(1e-7f);
     for (auto _ : st) {
-        for (std::size_t i = 0; i + lanes <= b.count; i += lanes) (batch::load_aligned(b.p + i) + c).store_aligned(b.p + i);
+        for (std::size_t i = 0; i + 8 * lanes <= b.count; i += 8 * lanes)
+            for (std::size_t k = 0; k < 8; ++k) {
+                float* const p = b.p + i + k * lanes;
+                (batch::load_aligned(p) + c).store_aligned(p);
+            }
         benchmark::ClobberMemory();
     }
     st.SetBytesProcessed(st.iterations() * static_cast<std::int64_t>(bytes));
@@ -103,9 +113,12 @@ void bm_sigmoid(benchmark::State& st) {
 
 int register_limits() {
     std::string const f32 = "/f32/";
-    // The weights of 128-128-128 (two 64 KB layers) and the input layer of 784-128-10 (392 KB).
-    for (std::size_t const bytes : {std::size_t{128 * 128 * 4 * 2}, std::size_t{784 * 128 * 4}}) {
-        std::string const size = std::to_string(bytes / 1024) + "KB";
+    // One 64-64-64 layer (64 * 64 floats, 16 KB, in L1: the rate of loads and stores the smaller
+    // shapes' weights pass at), the weights of 128-128-128 (two layers of 128 * 128 floats, 128 KB,
+    // L2) and the input layer of 784-128-10 (784 * 128 floats, 392 KB).
+    for (std::size_t const kb : {16, 128, 392}) {
+        std::size_t const bytes = kb * 1024;
+        std::string const size = std::to_string(kb) + "KB";
         benchmark::RegisterBenchmark(("limit/read" + f32 + size).c_str(), bm_read, bytes);
         benchmark::RegisterBenchmark(("limit/read_write" + f32 + size).c_str(), bm_read_write, bytes);
     }

@@ -27,7 +27,9 @@ def floors(shape, op, limit):
     beat (one sample for forward_batch), as (ns, reason) pairs. The model: every weight takes one FMA
     per pass; every neuron one vector sigmoid, a sample's neurons of a layer in whole batches (one
     sample at a time) or every sample's in full lanes (forward_batch, which may put samples in the
-    lanes), each at the throughput of limit/sigmoid; two of its layers' weights live in L2 (the
+    lanes), each at the throughput of limit/sigmoid; a forward reads every parameter once and a
+    train_step rewrites every parameter once (its SGD step), at no less than the L1 rate of
+    limit/read/16KB and limit/read_write/16KB per byte; two of its layers' weights live in L2 (the
     128-128-128 weights and the 784-128-10 input layer), where a pass costs at least what limit/read
     or limit/read_write take over those bytes; a train_step of 2-2-2 or 8-16-8 is a chain through two
     vector sigmoids (its next step needs the weights it wrote)."""
@@ -46,6 +48,11 @@ def floors(shape, op, limit):
             else:
                 sigmoids = sum(-(-w // lanes) for w in widths)
             out.append((sigmoids * limit[f"sigmoid/{lanes}"], f"{sigmoids:g} vector sigmoids of {lanes} lanes"))
+    if op in ("forward", "train_step") and "read_write/16KB" in limit:
+        kind, verb = ("read", "reading") if op == "forward" else ("read_write", "rewriting")
+        parameter_bytes = 4 * sum((i + 1) * o for i, o in layers(shape))
+        out.append((parameter_bytes * limit[f"{kind}/16KB"] / 16384,
+                    f"{verb} its {parameter_bytes / 1024:.3g} KB of parameters at the L1 rate ({kind}/16KB)"))
     if shape == "128-128-128" and "read/128KB" in limit:
         if op == "forward":
             out.append((limit["read/128KB"], "reading its 128 KB of weights"))
@@ -70,7 +77,7 @@ def limits_section(median):
         return []
     lines = ["## The machine's limits", "",
              "`bench_limits.cpp`, float, widest batches: reading a buffer once (`read`), reading and rewriting it "
-             "(`read_write`), per call over the bytes named; one batch FMA out of 12 independent chains (`fma`, the "
+             "(`read_write`), per call over the bytes named (16 KB sits in L1, 128 KB and 392 KB in L2); one batch FMA out of 12 independent chains (`fma`, the "
              "core's throughput); one vector sigmoid applied to its own result (`sigmoid_chain`, its latency), and "
              "one out of 4 independent chains (`sigmoid`, its throughput).", "",
              "| limit | ns |", "|---|---|"]

@@ -633,7 +633,9 @@ FIXNET_ALWAYS_INLINE void dense_backward_input(const dense_layer<T, In, Out, A>&
         using R = typename row_head_batch<T, Out>::type;
         constexpr std::size_t W = R::size, C = Out / W, head = C * W;
         std::array<R, C> d;
-        // Unrolled, as the loads of dense_forward_block's accumulators: a loop became a memcpy call.
+        // Unrolled, as the loads of dense_forward_block's accumulators: g++ turned a loop into a memcpy
+        // call into d on the stack, and loaded the batches back from there. 32-32-32 train_step, which
+        // takes this path, 313-354 -> 291-296 ns (AVX2, A/B of bench builds, 3 rounds).
         detail::for_index<C>([&](std::size_t c) { d[c] = R::load_unaligned(delta.data() + c * W); });
         reduce_rows<R, (head < Out)>(back, [&](std::size_t i, T& tail) {
             const T* const wr = w + i * Out;
@@ -786,9 +788,8 @@ FIXNET_ALWAYS_INLINE void dense_backward_sgd_step(dense_layer<T, In, Out, A>& l,
         using R = typename row_head_batch<T, Out>::type;
         constexpr std::size_t W = R::size, C = Out / W, head = C * W;
         std::array<R, C> d;
-        // Unrolled: a loop became a memcpy call into d on the stack, whose 8 batches g++ then loaded
-        // back (64-64-64 output layer). 32-32-32 train_step 313-354 -> 291-296 ns, 8-16-8 80-87 ->
-        // 77-81 ns, 64-64-64 and 128-128-128 level (AVX2, A/B of bench builds, 3 rounds).
+        // Unrolled, as in dense_backward_input (the 64-64-64 output layer had the same memcpy): 8-16-8
+        // train_step 80-87 -> 77-81 ns, 64-64-64 and 128-128-128 level (AVX2, A/B, 3 rounds).
         detail::for_index<C>([&](std::size_t c) { d[c] = R::load_unaligned(delta.data() + c * W); });
         T* const w = l.weights.data();
         T const neg_rate = -rate;

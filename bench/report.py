@@ -22,6 +22,11 @@ def layers(shape):
     return list(zip(sizes, sizes[1:]))
 
 
+def size_bytes(limit_name):
+    """The bytes a read or read_write limit passes over, from its name: "read/16KB" -> 16384."""
+    return int(limit_name.split("/")[1].removesuffix("KB")) * 1024
+
+
 def floors(shape, op, limit):
     """What the machine's limits (bench_limits.cpp, medians in ns) say one call of op on shape cannot
     beat (one sample for forward_batch), as (ns, reason) pairs. The model: every weight takes one FMA
@@ -48,11 +53,12 @@ def floors(shape, op, limit):
             else:
                 sigmoids = sum(-(-w // lanes) for w in widths)
             out.append((sigmoids * limit[f"sigmoid/{lanes}"], f"{sigmoids:g} vector sigmoids of {lanes} lanes"))
-    if op in ("forward", "train_step") and "read_write/16KB" in limit:
-        kind, verb = ("read", "reading") if op == "forward" else ("read_write", "rewriting")
+    kind, verb = ("read", "reading") if op == "forward" else ("read_write", "rewriting")
+    l1 = f"{kind}/16KB"
+    if op in ("forward", "train_step") and l1 in limit:
         parameter_bytes = 4 * sum((i + 1) * o for i, o in layers(shape))
-        out.append((parameter_bytes * limit[f"{kind}/16KB"] / 16384,
-                    f"{verb} its {parameter_bytes / 1024:.3g} KB of parameters at the L1 rate ({kind}/16KB)"))
+        out.append((parameter_bytes * limit[l1] / size_bytes(l1),
+                    f"{verb} its {parameter_bytes / 1024:.3g} KB of parameters at the L1 rate ({l1})"))
     if shape == "128-128-128" and "read/128KB" in limit:
         if op == "forward":
             out.append((limit["read/128KB"], "reading its 128 KB of weights"))

@@ -16,6 +16,8 @@
 #include "reference_mlp.hpp"
 #include "vector_activation_check.hpp"
 
+namespace test_activations {
+
 using namespace fixnet_test;
 
 namespace {
@@ -425,3 +427,5 @@ TEST_CASE("activations: forward and train_step of a network with every activatio
     check_compile_time_matches_run_time<all_five<fixnet::scalar_backend, float>>();
     check_compile_time_matches_run_time<all_five<fixnet::simd_backend, float>>();
 }
+
+}  // namespace test_activations

@@ -20,6 +20,8 @@
 #include "generated/init_reference.hpp"
 #include "reference_mlp.hpp"
 
+namespace test_api {
+
 using namespace fixnet_test;
 namespace ref = fixnet_test::init_reference;
 using fixnet::dense;
@@ -527,3 +529,5 @@ TEST_CASE("api: the README's save, load and write_cpp snippet runs as written") 
     CHECK(fixnet::load(net, file) != fixnet::status::ok);
     CHECK(same_bits(net, trained));
 }
+
+}  // namespace test_api

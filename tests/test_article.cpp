@@ -6,6 +6,8 @@
 #include "article_network.hpp"
 #include "generated/article_reference.hpp"
 
+namespace test_article {
+
 namespace ref = article_reference;
 using fixnet_test::article_input;
 using fixnet_test::article_network;
@@ -120,3 +122,5 @@ TEST_CASE_TEMPLATE("article: the literal T2 = 0.22 of the article's text", C, FI
     CHECK(close_rel(e, ref::e_t2_022[0], C::tol));
     check_all(fixnet_test::article_weights(net), ref::w_after_step_t2_022, C::tol);
 }
+
+}  // namespace test_article

@@ -12,6 +12,8 @@
 
 #include "reference_mlp.hpp"
 
+namespace test_batch {
+
 using namespace fixnet_test;
 
 namespace {
@@ -117,3 +119,5 @@ TEST_CASE_TEMPLATE("forward_batch and forward: a NaN input gives NaN outputs on 
         for (T v : net.forward(in[k])) CHECK(std::isnan(v) == poisoned);
     }
 }
+
+}  // namespace test_batch

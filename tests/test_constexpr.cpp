@@ -5,6 +5,8 @@
 #include "article_network.hpp"
 #include "generated/article_reference.hpp"
 
+namespace test_constexpr {
+
 namespace ref = article_reference;
 using fixnet_test::article_input;
 using fixnet_test::article_network;
@@ -84,3 +86,5 @@ TEST_CASE("constexpr: the static_asserts of this file compiled") {
     CHECK(net == initialised_at_compile_time);
     CHECK(net.layer<0>().weight(0, 0) != 0.0f);
 }
+
+}  // namespace test_constexpr

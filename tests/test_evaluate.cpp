@@ -10,6 +10,8 @@
 
 #include <fixnet/fixnet.hpp>
 
+namespace test_evaluate {
+
 namespace {
 
 constexpr float nan_f = std::numeric_limits<float>::quiet_NaN();
@@ -247,3 +249,5 @@ TEST_CASE_TEMPLATE("evaluate: statuses", B, fixnet::scalar_backend, fixnet::simd
         CHECK(std::isinf(c.loss));
     }
 }
+
+}  // namespace test_evaluate

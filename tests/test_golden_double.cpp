@@ -5,8 +5,12 @@
 
 #include "golden_checks.hpp"
 
+namespace test_golden_double {
+
 TEST_CASE_TEMPLATE(golden_test_name, C, config<softmax_case, fixnet::scalar_backend, double>, config<softmax_case, fixnet::simd_backend, double>,
                    config<sigmoid_case, fixnet::scalar_backend, double>, config<sigmoid_case, fixnet::simd_backend, double>,
                    config<regression_case, fixnet::scalar_backend, double>, config<regression_case, fixnet::simd_backend, double>) {
     check_golden_configuration<C>();
 }
+
+}  // namespace test_golden_double

@@ -5,8 +5,12 @@
 
 #include "golden_checks.hpp"
 
+namespace test_golden_float {
+
 TEST_CASE_TEMPLATE(golden_test_name, C, config<softmax_case, fixnet::scalar_backend, float>, config<softmax_case, fixnet::simd_backend, float>,
                    config<sigmoid_case, fixnet::scalar_backend, float>, config<sigmoid_case, fixnet::simd_backend, float>,
                    config<regression_case, fixnet::scalar_backend, float>, config<regression_case, fixnet::simd_backend, float>) {
     check_golden_configuration<C>();
 }
+
+}  // namespace test_golden_float

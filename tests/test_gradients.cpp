@@ -11,6 +11,8 @@
 
 #include "reference_mlp.hpp"
 
+namespace test_gradients {
+
 using namespace fixnet_test;
 
 namespace {
@@ -136,3 +138,5 @@ TEST_CASE_TEMPLATE("gradients: float and double backprop within the rounding bou
         check_meaningful("reference gradient vs float bound", want, bound_f.grad + bound_ref.grad);
     }
 }
+
+}  // namespace test_gradients

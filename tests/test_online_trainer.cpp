@@ -12,6 +12,8 @@
 
 #include <fixnet/fixnet.hpp>
 
+namespace test_online_trainer {
+
 namespace {
 
 using fixnet::dense;
@@ -197,3 +199,5 @@ TEST_CASE("online_trainer: the README's snippet runs as written") {
     CHECK(y == want.forward(x[0]));
     CHECK(same_bits(net, want));
 }
+
+}  // namespace test_online_trainer

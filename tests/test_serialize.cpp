@@ -30,6 +30,8 @@
 
 #include "fuzz/format_spec.hpp"
 
+namespace test_serialize {
+
 namespace {
 
 using fixnet::dense;
@@ -736,3 +738,5 @@ TEST_CASE("serialize: to_string gives every status a distinct non-empty name") {
     CHECK(fixnet::to_string(status::ok) == "ok");
     CHECK(fixnet::to_string(status::checksum_mismatch) == "checksum mismatch");
 }
+
+}  // namespace test_serialize

@@ -29,6 +29,8 @@
 
 #include "reference_mlp.hpp"
 
+namespace test_simd {
+
 using namespace fixnet_test;
 
 namespace {
@@ -629,3 +631,5 @@ TEST_CASE("simd: caller arrays of odd width are never read or written past their
     check_all_odd_widths<fixnet::scalar_backend, float>();
     check_all_odd_widths<fixnet::scalar_backend, double>();
 }
+
+}  // namespace test_simd

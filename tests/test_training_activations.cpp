@@ -15,6 +15,8 @@
 #include "reference_mlp.hpp"
 #include "vector_activation_check.hpp"
 
+namespace test_training_activations {
+
 using namespace fixnet_test;
 using fixnet::dense;
 
@@ -403,3 +405,5 @@ TEST_CASE("softmax: simd_backend networks with a softmax output layer agree with
     check_softmax_layer_simd_vs_scalar<double, 10>();
     check_softmax_layer_simd_vs_scalar<double, 17>();
 }
+
+}  // namespace test_training_activations

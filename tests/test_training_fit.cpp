@@ -17,6 +17,8 @@
 
 #include "reference_mlp.hpp"
 
+namespace test_training_fit {
+
 using namespace fixnet_test;
 using fixnet::dense;
 
@@ -481,3 +483,5 @@ TEST_CASE("constant evaluation: train_batch at compile time equals run time with
     fixnet::initialize(start, 3);
     CHECK(flat(rt) != flat(start));
 }
+
+}  // namespace test_training_fit

@@ -15,6 +15,8 @@
 
 #include "reference_mlp.hpp"
 
+namespace test_training_losses {
+
 using namespace fixnet_test;
 using fixnet::dense;
 
@@ -222,3 +224,5 @@ TEST_CASE("math: the constexpr log_double and log1p_double are within 3 and 3.5 
     CHECK(fixnet::detail::log1p_double(-1.0) == -std::numeric_limits<double>::infinity());
     CHECK(std::isnan(fixnet::detail::log1p_double(std::numeric_limits<double>::quiet_NaN())));
 }
+
+}  // namespace test_training_losses

@@ -622,6 +622,19 @@ inline constexpr bool grouped_rows = [] {
     }
 }();
 
+/// C batches of type R from p, p + R::size, ... (the backward pass's error batches). Unrolled, as
+/// the loads of dense_forward_block's accumulators: g++ turned a loop of them into a memcpy call into
+/// the array on the stack, and loaded the batches back from there (the 64-64-64 output layer too).
+/// Measured with A/B of bench builds (AVX2, 3 rounds): 32-32-32 train_step 313-354 -> 291-296 ns
+/// (through dense_backward_input), 8-16-8 80-87 -> 77-81 ns (through dense_backward_sgd_step),
+/// 64-64-64 and 128-128-128 level.
+template <class R, std::size_t C, class T>
+FIXNET_ALWAYS_INLINE std::array<R, C> load_batches(const T* p) noexcept {
+    std::array<R, C> d;
+    detail::for_index<C>([&](std::size_t c) { d[c] = R::load_unaligned(p + c * R::size); });
+    return d;
+}
+
 /// back[i] = sum_o w(o, i) delta[o] (the weights leaving input i are contiguous in the
 /// input-major layout): rows grouped by reduce_rows where they allow it, else one batch-wide
 /// partial sum per row and one horizontal add.
@@ -632,11 +645,7 @@ FIXNET_ALWAYS_INLINE void dense_backward_input(const dense_layer<T, In, Out, A>&
     if constexpr (grouped_rows<T, In, Out>) {
         using R = typename row_head_batch<T, Out>::type;
         constexpr std::size_t W = R::size, C = Out / W, head = C * W;
-        std::array<R, C> d;
-        // Unrolled, as the loads of dense_forward_block's accumulators: g++ turned a loop into a memcpy
-        // call into d on the stack, and loaded the batches back from there. 32-32-32 train_step, which
-        // takes this path, 313-354 -> 291-296 ns (AVX2, A/B of bench builds, 3 rounds).
-        detail::for_index<C>([&](std::size_t c) { d[c] = R::load_unaligned(delta.data() + c * W); });
+        std::array<R, C> const d = load_batches<R, C>(delta.data());
         reduce_rows<R, (head < Out)>(back, [&](std::size_t i, T& tail) {
             const T* const wr = w + i * Out;
             R acc = R(T(0));
@@ -787,10 +796,7 @@ FIXNET_ALWAYS_INLINE void dense_backward_sgd_step(dense_layer<T, In, Out, A>& l,
     if constexpr (fused_backward_step<T, In, Out>) {
         using R = typename row_head_batch<T, Out>::type;
         constexpr std::size_t W = R::size, C = Out / W, head = C * W;
-        std::array<R, C> d;
-        // Unrolled, as in dense_backward_input (the 64-64-64 output layer had the same memcpy): 8-16-8
-        // train_step 80-87 -> 77-81 ns, 64-64-64 and 128-128-128 level (AVX2, A/B, 3 rounds).
-        detail::for_index<C>([&](std::size_t c) { d[c] = R::load_unaligned(delta.data() + c * W); });
+        std::array<R, C> const d = load_batches<R, C>(delta.data());
         T* const w = l.weights.data();
         T const neg_rate = -rate;
         // One row: its partial sums of w * delta, and w += (-rate x[i]) delta.

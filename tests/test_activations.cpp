@@ -1,7 +1,8 @@
 // The activations identity, relu, leaky_relu and tanh: values and derivatives against long-double
 // references (0, +-tiny, large, infinite, NaN), derivatives against central differences, the vector
-// versions against the scalar ones, networks that mix them (gradients against central differences,
-// scalar against SIMD), and all of it in constant evaluation.
+// versions against the scalar ones (and the SIMD backward delta of every activation), networks that
+// mix them (gradients against central differences, scalar against SIMD), and all of it in constant
+// evaluation.
 #include <doctest/doctest.h>
 
 #include <array>
@@ -227,6 +228,68 @@ TEST_CASE("activations: the vector tanh is within 3 eps |tanh z| of the exact on
     // 2.09 / 1.37 on aarch64 NEON.
     CHECK(f <= 2.5);
     CHECK(d <= 2.5);
+}
+
+namespace {
+
+/// The same value, NaN or not: the same bits, the sign of zero included.
+template <class T>
+bool same_bits(T a, T b) {
+    return std::isnan(a) ? std::isnan(b) : (a == b && std::signbit(a) == std::signbit(b));
+}
+
+/// The backward pass's delta dz = g * act'(z, y) of the SIMD kernel against the scalar one
+/// (detail::activation_backward) on arrays of width N (whole batches and a scalar tail), from the
+/// test points as z, y = A::value(z) (and a NaN in both) and errors g of both signs; also with dz the same array as g. Bit for bit: the same operations lane
+/// by lane. On 32-bit NEON, whose vector arithmetic flushes subnormals, lanes where the scalar delta
+/// or an operand is subnormal are skipped.
+template <class A, class T, std::size_t N>
+void check_activation_backward_width() {
+    CAPTURE(N);
+    auto const points = test_points<T>();
+    std::array<T, 7> const errors{T(1.5), T(-0.75), T(3e-3), T(-2), T(0), -T(0), T(1e30)};
+    std::size_t bad = 0;
+    for (std::size_t first = 0; first < points.size(); first += N) {
+        std::array<T, N> z, y, g, want, got, got_aliased;
+        for (std::size_t o = 0; o < N; ++o) {
+            z[o] = points[(first + o) % points.size()];
+            y[o] = A::value(z[o]);
+            g[o] = errors[(first / N + o) % errors.size()];
+        }
+        if (first == 0) z[0] = y[0] = std::numeric_limits<T>::quiet_NaN();
+        fixnet::detail::activation_backward<A>(z, y, g, want);
+        fixnet::kernels::simd::activation_backward<A>(z, y, g, got);
+        got_aliased = g;
+        fixnet::kernels::simd::activation_backward<A>(z, y, got_aliased, got_aliased);
+        for (std::size_t o = 0; o < N; ++o) {
+            if (vector_flushes_subnormals && (is_subnormal(want[o]) || is_subnormal(z[o]) || is_subnormal(y[o]) || is_subnormal(g[o])))
+                continue;
+            if (!same_bits(got[o], want[o]) || !same_bits(got_aliased[o], want[o])) {
+                if (++bad <= 5) CHECK_MESSAGE(false, "z " << z[o] << ", y " << y[o] << ", g " << g[o] << ": scalar " << want[o]
+                                                          << ", SIMD " << got[o] << ", in place " << got_aliased[o]);
+            }
+        }
+    }
+    CHECK(bad == 0);
+}
+
+template <class A, class T>
+void check_activation_backward() {
+    if constexpr (fixnet::detail::simd_has_lanes<T>) {
+        INFO((sizeof(T) == 4 ? "float" : "double"));
+        []<std::size_t... N>(std::index_sequence<N...>) {
+            (check_activation_backward_width<A, T, N>(), ...);
+        }(std::index_sequence<1, 3, 4, 8, 9, 17, 19, 33>{});
+    }
+}
+
+}  // namespace
+
+TEST_CASE_TEMPLATE("activations: the SIMD backward delta equals the scalar one bit for bit, NaN stays NaN", A,
+                   fixnet::identity, fixnet::relu, fixnet::leaky_relu<>, leaky_fifth, fixnet::tanh, fixnet::sigmoid,
+                   fixnet::softplus) {
+    check_activation_backward<A, float>();
+    check_activation_backward<A, double>();
 }
 #endif
 

@@ -78,7 +78,7 @@ struct trace<Net, std::index_sequence<L...>> {
         } else {
             std::array<T, Net::output_size> g;
             for (std::size_t o = 0; o < Net::output_size; ++o) g[o] = Loss::gradient(out, target, o);
-            activation_backward<A>(d, out, g, d);
+            activation_backward_on<B, A>(d, out, g, d);
         }
         if (scale != T(1))
             for (auto& v : d) v *= scale;
@@ -116,7 +116,7 @@ private:
     template <std::size_t K, std::size_t N>
     constexpr void to_delta(const std::array<T, N>& back) noexcept {
         using A = typename Net::template layer_type<K>::activation_type;
-        activation_backward<A>(get<K>(z), get<K + 1>(a), back, get<K>(z));
+        activation_backward_on<B, A>(get<K>(z), get<K + 1>(a), back, get<K>(z));
     }
 };
 

@@ -1,11 +1,13 @@
 // Chooses, per call, between the scalar and the SIMD kernels according to the backend tag.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <type_traits>
 
 #include "fixnet/backend.hpp"
 #include "fixnet/config.hpp"
+#include "fixnet/detail/activate.hpp"
 #include "fixnet/kernels/scalar/dense.hpp"
 #include "fixnet/kernels/scalar/optimizers.hpp"
 
@@ -62,6 +64,18 @@ FIXNET_DETAIL_DISPATCH(sgd_update)
 FIXNET_DETAIL_DISPATCH(adam_update)
 
 #undef FIXNET_DETAIL_DISPATCH
+
+/// detail::activation_backward<A> on backend B (the SIMD kernel takes whole batches).
+template <Backend B, class A, class T, std::size_t N>
+FIXNET_ALWAYS_INLINE constexpr void activation_backward_on(const std::array<T, N>& z, const std::array<T, N>& y,
+                                                           const std::array<T, N>& g, std::array<T, N>& dz) noexcept {
+#if FIXNET_HAS_SIMD
+    if constexpr (B::uses_simd && simd_has_lanes<T>) {
+        if (!std::is_constant_evaluated()) return kernels::simd::activation_backward<A>(z, y, g, dz);
+    }
+#endif
+    activation_backward<A>(z, y, g, dz);
+}
 
 /// Alignment of a network's storage: on simd_backend that of the widest batch (64 bytes with
 /// AVX-512), so that each layer's weights start on a cache line when the layers before it hold a

@@ -292,6 +292,62 @@ inline void softmax_across_samples(std::array<B, N>& y) noexcept {
     for (std::size_t o = 0; o < N; ++o) y[o] /= sum;
 }
 
+/// Specialise for an activation A to give it a vectorised derivative: `static B derivative(const B& z,
+/// const B& y)`, the very operations of A::derivative(z, y) lane by lane (so the same bits), for
+/// the backward pass's delta = error * derivative (activation_backward). Activations without one
+/// (softplus, whose derivative calls std::exp) take the scalar loop.
+template <class A>
+struct batch_derivative;
+
+template <>
+struct batch_derivative<sigmoid> {
+    template <class B>
+    FIXNET_ALWAYS_INLINE static B derivative(const B& /*z*/, const B& y) noexcept {
+        return y * (B(typename B::value_type(1)) - y);
+    }
+};
+
+template <>
+struct batch_derivative<tanh> {
+    template <class B>
+    FIXNET_ALWAYS_INLINE static B derivative(const B& /*z*/, const B& y) noexcept {
+        using T = typename B::value_type;
+        return (B(T(1)) - y) * (B(T(1)) + y);
+    }
+};
+
+template <>
+struct batch_derivative<identity> {
+    template <class B>
+    FIXNET_ALWAYS_INLINE static B derivative(const B& /*z*/, const B& /*y*/) noexcept {
+        return B(typename B::value_type(1));
+    }
+};
+
+/// 1 for z > 0, else 0 (relu) or the slope (leaky_relu), and z itself for a NaN, as the scalar ones.
+template <>
+struct batch_derivative<relu> {
+    template <class B>
+    FIXNET_ALWAYS_INLINE static B derivative(const B& z, const B& /*y*/) noexcept {
+        using T = typename B::value_type;
+        return xsimd::select(z > B(T(0)), B(T(1)), xsimd::select(z <= B(T(0)), B(T(0)), z));
+    }
+};
+
+template <class Slope>
+struct batch_derivative<leaky_relu<Slope>> {
+    template <class B>
+    FIXNET_ALWAYS_INLINE static B derivative(const B& z, const B& /*y*/) noexcept {
+        using T = typename B::value_type;
+        return xsimd::select(z > B(T(0)), B(T(1)), xsimd::select(z <= B(T(0)), B(leaky_relu<Slope>::template slope<T>), z));
+    }
+};
+
+template <class A, class B>
+concept has_batch_derivative = requires(const B& z) {
+    { batch_derivative<A>::derivative(z, z) } -> std::same_as<B>;
+};
+
 template <class A, class B>
 concept has_batch_activation = requires(const B& z) {
     { batch_activation<A>::value(z) } -> std::same_as<B>;

@@ -1,6 +1,6 @@
 // The machine's own limits, against which bench/report.py reads the network benchmarks: reading
 // and rewriting weights from L1 and, for the large shapes, from the cache they live in, the throughput of
-// fused multiply-adds, and the latency and throughput of the vector sigmoid. Named
+// fused multiply-adds, the latency of a vector addition, and the latency and throughput of the vector sigmoid. Named
 // limit/<what>/f32/<size>.
 #include <array>
 #include <cstddef>
@@ -93,6 +93,21 @@ void bm_sigmoid_chain(benchmark::State& st) {
     st.counters["samples"] = 100.0;
 }
 
+/// One batch addition applied to its own result, 100 times per iteration; reported per addition:
+/// the latency of the quickest vector arithmetic (an FMA's is longer on every x86 core fixnet
+/// targets), the least any dependent step of a train_step's chain can take (bench/report.py).
+/// No -ffast-math here, so the compiler may not regroup the additions into fewer steps.
+void bm_add_chain(benchmark::State& st) {
+    batch v(0.3f);
+    batch const c(1e-7f);
+    for (auto _ : st) {
+        for (int r = 0; r < 100; ++r) v = v + c;
+        benchmark::DoNotOptimize(v);
+    }
+    st.SetItemsProcessed(st.iterations() * 100);
+    st.counters["samples"] = 100.0;
+}
+
 /// The vector sigmoid applied to Chains independent batches, each to its own result, 100 times per
 /// iteration; reported per sigmoid: its throughput, the least time a sigmoid of independent values
 /// (a layer's batches, forward_batch's samples) takes. 4 chains, the fastest measured (AVX2, Zen 3,
@@ -123,6 +138,7 @@ int register_limits() {
         benchmark::RegisterBenchmark(("limit/read_write" + f32 + size).c_str(), bm_read_write, bytes);
     }
     benchmark::RegisterBenchmark(("limit/fma" + f32 + std::to_string(lanes)).c_str(), bm_fma);
+    benchmark::RegisterBenchmark(("limit/add_chain" + f32 + std::to_string(lanes)).c_str(), bm_add_chain);
     benchmark::RegisterBenchmark(("limit/sigmoid_chain" + f32 + std::to_string(lanes)).c_str(), bm_sigmoid_chain);
     benchmark::RegisterBenchmark(("limit/sigmoid" + f32 + std::to_string(lanes)).c_str(), bm_sigmoid<4>);
     return 0;

@@ -36,8 +36,8 @@ def floors(shape, op, limit):
     train_step rewrites every parameter once (its SGD step), at no less than the L1 rate of
     limit/read/16KB and limit/read_write/16KB per byte; two of its layers' weights live in L2 (the
     128-128-128 weights and the 784-128-10 input layer), where a pass costs at least what limit/read
-    or limit/read_write take over those bytes; a train_step of 2-2-2 or 8-16-8 is a chain through two
-    vector sigmoids (its next step needs the weights it wrote)."""
+    or limit/read_write take over those bytes; a train_step is a chain (its next step needs the weights
+    it wrote): see step_chain_ops."""
     out = []
     lanes = next((int(k.split("/")[1]) for k in limit if k.startswith("fma/")), None)
     if lanes:
@@ -70,11 +70,27 @@ def floors(shape, op, limit):
             out.append((limit["read/392KB"], "reading the 392 KB input layer"))
         elif op == "train_step":
             out.append((limit["read_write/392KB"], "rewriting the 392 KB input layer once (online_trainer)"))
-    if op == "train_step" and shape in ("2-2-2", "8-16-8"):
+    if op == "train_step":
         chain = next((v for k, v in limit.items() if k.startswith("sigmoid_chain/")), None)
-        if chain:
-            out.append((2 * chain, "two vector sigmoids in a chain"))
+        add = next((v for k, v in limit.items() if k.startswith("add_chain/")), None)
+        if chain and add:
+            sigmoids, ops = len(layers(shape)), step_chain_ops(shape)
+            out.append((sigmoids * chain + ops * add,
+                        f"a chain of {sigmoids} vector sigmoids and {ops} dependent additions (the step's sums and deltas)"))
     return out
+
+
+def step_chain_ops(shape):
+    """The least number of dependent arithmetic steps, besides one sigmoid per layer, between one
+    on-line SGD step's start and the next step's: each layer after the first sums its inputs, In terms
+    that each need a product of the layer before's sigmoid (1 + ceil(log2 In) steps: a step, an FMA
+    or an addition, combines two partial sums at most); the output delta takes one step; each hidden
+    layer's delta sums Out products of the delta after it (1 + ceil(log2 Out)); and the next step's
+    input-layer sums take one step from the input layer's delta, however the update is folded in.
+    Each step takes at least limit/add_chain, the quickest vector operation's latency (an FMA's is
+    longer). 2-2-2: 2 + 1 + 2 + 1 = 6."""
+    hidden = layers(shape)[1:]
+    return sum(1 + math.ceil(math.log2(i)) for i, _ in hidden) + 1 + sum(1 + math.ceil(math.log2(o)) for _, o in hidden) + 1
 
 
 def limits_section(median):
@@ -84,7 +100,8 @@ def limits_section(median):
     lines = ["## The machine's limits", "",
              "`bench_limits.cpp`, float, widest batches: reading a buffer once (`read`), reading and rewriting it "
              "(`read_write`), per call over the bytes named (16 KB sits in L1, 128 KB and 392 KB in L2); one batch FMA out of 12 independent chains (`fma`, the "
-             "core's throughput); one vector sigmoid applied to its own result (`sigmoid_chain`, its latency), and "
+             "core's throughput); one batch addition applied to its own result (`add_chain`, the latency of the quickest "
+             "vector operation); one vector sigmoid applied to its own result (`sigmoid_chain`, its latency), and "
              "one out of 4 independent chains (`sigmoid`, its throughput).", "",
              "| limit | ns |", "|---|---|"]
     lines += [f"| {k} | {v:.2f} |" for k, v in sorted(limit.items())]

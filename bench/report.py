@@ -37,8 +37,8 @@ def floors(shape, op, limit):
     train_step rewrites every parameter once (its SGD step), at no less than the L1 rate of
     limit/read/16KB and limit/read_write/16KB per byte; where the parameters outgrow a 32 KB L1 data
     cache (64-64-64's 32.5 KB, the 128-128-128 weights and the 784-128-10 input layer), a pass costs
-    at least what limit/read or limit/read_write take over those bytes; a train_step is a chain (its next step needs the weights
-    it wrote): see step_chain_ops."""
+    at least what limit/read or limit/read_write take over those bytes; a train_step is a chain (its
+    next step needs the weights it wrote): see step_chain_ops."""
     out = []
     lanes = next((int(k.split("/")[1]) for k in limit if k.startswith("fma/")), None)
     if lanes:

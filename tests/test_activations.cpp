@@ -240,9 +240,9 @@ bool same_bits(T a, T b) {
 
 /// The backward pass's delta dz = g * act'(z, y) of the SIMD kernel against the scalar one
 /// (detail::activation_backward) on arrays of width N (whole batches and a scalar tail), from the
-/// test points as z, y = A::value(z) (and a NaN in both) and errors g of both signs; also with dz the same array as g. Bit for bit: the same operations lane
-/// by lane. On 32-bit NEON, whose vector arithmetic flushes subnormals, lanes where the scalar delta
-/// or an operand is subnormal are skipped.
+/// test points as z, y = A::value(z) (and a NaN in both) and errors g of both signs; also with dz
+/// the same array as g. Bit for bit: the same operations lane by lane. On 32-bit NEON, whose vector
+/// arithmetic flushes subnormals, lanes where the scalar delta or an operand is subnormal are skipped.
 template <class A, class T, std::size_t N>
 void check_activation_backward_width() {
     CAPTURE(N);

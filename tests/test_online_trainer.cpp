@@ -69,8 +69,9 @@ bool trains_as_train_step() {
 
 // 40-48-5: the input layer (7.5 KB in float) is stepped in the forward pass on simd_backend wherever
 // 48 neurons are whole SIMD batches (3 with AVX-512, 6 with AVX2, 12 with SSE or NEON).
-// 300-160-3: two register blocks in that pass (8 + 2 batches with AVX-512), the second reading the
-// pending delta after the first has stored its sums. 2-2-2: never pending (train_step as it is).
+// 300-160-3: rows wider than one register block (20 batches with AVX2, 10 with AVX-512), which
+// dense_forward_rows steps 8 rows at a time, the last 300 mod 8 = 4 one by one. 2-2-2: never
+// pending (train_step as it is).
 using deferred_f = fixnet::basic_network<fixnet::simd_backend, float, 40, dense<48, sigmoid>, dense<5, sigmoid>>;
 using deferred_d = fixnet::basic_network<fixnet::simd_backend, double, 40, dense<48, sigmoid>, dense<5, sigmoid>>;
 using two_blocks = fixnet::basic_network<fixnet::simd_backend, float, 300, dense<160, sigmoid>, dense<3, sigmoid>>;

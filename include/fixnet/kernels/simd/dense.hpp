@@ -366,18 +366,40 @@ FIXNET_ALWAYS_INLINE void dense_forward_rows(Layer& l, const std::array<typename
         }
         b.store_aligned(s + o);
     }
-    for (std::size_t i = 0; i < In; ++i) {
-        B const xi(x[i]);
-        auto* const row = l.weights.data() + i * Out;
-        for (std::size_t o = 0; o < Out; o += N) {
-            B w = B::load_unaligned(row + o);
-            if constexpr (stepped) {
-                w = xsimd::fma(B(step.x[i]), B::load_aligned(neg_step.data() + o), w);
-                w.store_unaligned(row + o);
-            }
-            xsimd::fma(w, xi, B::load_aligned(s + o)).store_aligned(s + o);
+    // With a step, G = 8 rows at a time: each batch of sums (and of -rate delta) is loaded once,
+    // takes the 8 rows' FMAs in input order (the same chain, the same bits) and is stored once,
+    // instead of once per row, so that the stores are mostly the stepped weights'. Measured (AVX2,
+    // Zen 3, A/B of bench builds, 4 rounds of 5 repetitions, min and median ns): train_step
+    // 128-128-128 4040 / 5320 -> 3656 / 4043, 784-128-10 11618 / 13577 -> 9850 / 10742 (G = 2 and 4
+    // between the two). Without a step the rows stay one at a time: the forward reads the layer
+    // from L2, and more rows at once measured slower there (G = 8: 128-128-128 1703 -> 1968,
+    // 784-128-10 5436 -> 6302 min; G = 4 faster on the first, slower on the second).
+    auto rows = [&]<std::size_t G>(std::size_t i0, std::integral_constant<std::size_t, G>) {
+        std::array<B, G> xi;
+        [[maybe_unused]] std::array<B, G> sx;
+        for (std::size_t g = 0; g < G; ++g) {
+            xi[g] = B(x[i0 + g]);
+            if constexpr (stepped) sx[g] = B(step.x[i0 + g]);
         }
-    }
+        auto* const w = l.weights.data() + i0 * Out;
+        for (std::size_t o = 0; o < Out; o += N) {
+            B acc = B::load_aligned(s + o);
+            [[maybe_unused]] B ns;
+            if constexpr (stepped) ns = B::load_aligned(neg_step.data() + o);
+            for (std::size_t g = 0; g < G; ++g) {
+                B wv = B::load_unaligned(w + g * Out + o);
+                if constexpr (stepped) {
+                    wv = xsimd::fma(sx[g], ns, wv);
+                    wv.store_unaligned(w + g * Out + o);
+                }
+                acc = xsimd::fma(wv, xi[g], acc);
+            }
+            acc.store_aligned(s + o);
+        }
+    };
+    constexpr std::size_t G = stepped ? 8 : 1, whole = In / G * G;
+    for (std::size_t i = 0; i < whole; i += G) rows(i, std::integral_constant<std::size_t, G>{});
+    for (std::size_t i = whole; i < In; ++i) rows(i, std::integral_constant<std::size_t, 1>{});
 }
 
 /// Register blocks of up to 8 widest batches (block_batches), then the narrower tail batches, all

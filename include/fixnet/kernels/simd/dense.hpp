@@ -371,9 +371,10 @@ FIXNET_ALWAYS_INLINE void dense_forward_rows(Layer& l, const std::array<typename
     // instead of once per row, so that the stores are mostly the stepped weights'. Measured (AVX2,
     // Zen 3, A/B of bench builds, 4 rounds of 5 repetitions, min and median ns): train_step
     // 128-128-128 4040 / 5320 -> 3656 / 4043, 784-128-10 11618 / 13577 -> 9850 / 10742 (G = 2 and 4
-    // between the two). Without a step the rows stay one at a time: the forward reads the layer
-    // from L2, and more rows at once measured slower there (G = 8: 128-128-128 1703 -> 1968,
-    // 784-128-10 5436 -> 6302 min; G = 4 faster on the first, slower on the second).
+    // between the two). Without a step, reading the layer from L2 is the limit, and the best G
+    // depends on the layer's size: 4 rows for layers of up to 64 KB (128-128-128 forward 1843 /
+    // 2086 -> 1669 / 1890, its train_step level), one row for larger ones (784-128-10 forward
+    // 5436 / 6427 with 1, 6124 / 6992 with 4, 6302 / 7437 with 8; 128-128-128 1968 / 2182 with 8).
     auto rows = [&]<std::size_t G>(std::size_t i0, std::integral_constant<std::size_t, G>) {
         std::array<B, G> xi;
         [[maybe_unused]] std::array<B, G> sx;
@@ -397,7 +398,7 @@ FIXNET_ALWAYS_INLINE void dense_forward_rows(Layer& l, const std::array<typename
             acc.store_aligned(s + o);
         }
     };
-    constexpr std::size_t G = stepped ? 8 : 1, whole = In / G * G;
+    constexpr std::size_t G = stepped ? 8 : (In * Out * sizeof(T) <= 65536 ? 4 : 1), whole = In / G * G;
     for (std::size_t i = 0; i < whole; i += G) rows(i, std::integral_constant<std::size_t, G>{});
     for (std::size_t i = whole; i < In; ++i) rows(i, std::integral_constant<std::size_t, 1>{});
 }

@@ -6,6 +6,7 @@
 #include <ratio>
 
 #include "fixnet/activations/activation.hpp"
+#include "fixnet/activations/rectifier.hpp"
 
 namespace fixnet {
 
@@ -43,9 +44,7 @@ struct leaky_relu {
     /// From z: y loses the sign of z when the slope is 0 or negative.
     template <std::floating_point T>
     [[nodiscard]] static constexpr T derivative(T z, T /*y*/) noexcept {
-        if (z > T(0)) return T(1);
-        if (z <= T(0)) return slope<T>;
-        return z;  // NaN
+        return detail::rectifier_derivative(z, slope<T>);
     }
 };
 

@@ -4,6 +4,7 @@
 #include <concepts>
 
 #include "fixnet/activations/activation.hpp"
+#include "fixnet/activations/rectifier.hpp"
 
 namespace fixnet {
 
@@ -21,9 +22,7 @@ struct relu {
     /// From z: y cannot tell z = 0 from z < 0.
     template <std::floating_point T>
     [[nodiscard]] static constexpr T derivative(T z, T /*y*/) noexcept {
-        if (z > T(0)) return T(1);
-        if (z <= T(0)) return T(0);
-        return z;  // NaN
+        return detail::rectifier_derivative(z, T(0));
     }
 };
 

@@ -324,13 +324,18 @@ struct batch_derivative<identity> {
     }
 };
 
-/// 1 for z > 0, else 0 (relu) or the slope (leaky_relu), and z itself for a NaN, as the scalar ones.
+/// detail::rectifier_derivative lane by lane: 1 for z > 0, `below` for z <= 0, z itself for a NaN.
+template <class B>
+FIXNET_ALWAYS_INLINE B rectifier_derivative(const B& z, const B& below) noexcept {
+    using T = typename B::value_type;
+    return xsimd::select(z > B(T(0)), B(T(1)), xsimd::select(z <= B(T(0)), below, z));
+}
+
 template <>
 struct batch_derivative<relu> {
     template <class B>
     FIXNET_ALWAYS_INLINE static B derivative(const B& z, const B& /*y*/) noexcept {
-        using T = typename B::value_type;
-        return xsimd::select(z > B(T(0)), B(T(1)), xsimd::select(z <= B(T(0)), B(T(0)), z));
+        return rectifier_derivative(z, B(typename B::value_type(0)));
     }
 };
 
@@ -338,8 +343,7 @@ template <class Slope>
 struct batch_derivative<leaky_relu<Slope>> {
     template <class B>
     FIXNET_ALWAYS_INLINE static B derivative(const B& z, const B& /*y*/) noexcept {
-        using T = typename B::value_type;
-        return xsimd::select(z > B(T(0)), B(T(1)), xsimd::select(z <= B(T(0)), B(leaky_relu<Slope>::template slope<T>), z));
+        return rectifier_derivative(z, B(leaky_relu<Slope>::template slope<typename B::value_type>));
     }
 };
 

@@ -232,12 +232,6 @@ TEST_CASE("activations: the vector tanh is within 3 eps |tanh z| of the exact on
 
 namespace {
 
-/// The same value, NaN or not: the same bits, the sign of zero included.
-template <class T>
-bool same_bits(T a, T b) {
-    return std::isnan(a) ? std::isnan(b) : (a == b && std::signbit(a) == std::signbit(b));
-}
-
 /// The backward pass's delta dz = g * act'(z, y) of the SIMD kernel against the scalar one
 /// (detail::activation_backward) on arrays of width N (whole batches and a scalar tail), from the
 /// test points as z, y = A::value(z) (and a NaN in both) and errors g of both signs; also with dz

@@ -30,6 +30,12 @@ bool is_subnormal(T v) {
     return v != 0 && std::fabs(v) < std::numeric_limits<T>::min();
 }
 
+/// The same value, NaN or not: the same bits, the sign of zero included.
+template <class T>
+bool same_bits(T a, T b) {
+    return std::isnan(a) ? std::isnan(b) : (a == b && std::signbit(a) == std::signbit(b));
+}
+
 /// How far a lane y may be from its reference value r: |y - r| <= relative * eps * |r| + absolute.
 /// Both 0 means bit for bit, the sign of zero included (the piecewise-linear activations compute the
 /// same comparison and the same one product as their scalar versions).
@@ -70,7 +76,7 @@ double check_vector_activation_lanes(std::vector<T> points, Reference reference,
                 }
                 real const r = reference(z), err = std::fabs(y[j] - r);
                 bool const ok = bound.relative == 0 && bound.absolute == 0
-                                    ? y[j] == r && std::signbit(y[j]) == std::signbit(r)
+                                    ? !std::isnan(r) && same_bits<real>(y[j], r)  // z is not NaN here
                                     : near(y[j], r, bound.relative * eps * std::fabs(r) + bound.absolute);
                 if (!ok) {
                     ++bad;

@@ -3,8 +3,8 @@
 is missing). Builds the footprint programs of tests/mcu/footprint.cpp with the cortex-m0, cortex-m4f
 and cortex-m7 presets and reads their sizes, their stack use (-fstack-usage call graph, and a painted
 stack measured under qemu) and their symbols (no heap); counts instructions per call with
-tests/mcu/instruction_count.cpp under qemu-x86_64's and qemu-aarch64's one-instruction traces;
-writes docs/footprint.md and the README's tables between their markers."""
+tests/mcu/instruction_count.cpp (one program per case) under qemu-x86_64's and qemu-aarch64's
+one-instruction traces; writes docs/footprint.md and the README's tables between their markers."""
 import os
 import re
 import subprocess
@@ -107,12 +107,29 @@ def qemu_instructions(qemu, exe, args):
                          stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, cwd=ROOT)
     lines = sum(1 for line in p.stderr if line.startswith(b"Trace "))
     if p.wait() != 0:
-        sys.exit(f"instruction_count {args} failed under {qemu[0]}")
+        sys.exit(f"{exe.name} {args} failed under {qemu[0]}")
     return lines
 
 
-def per_call(count):
-    return {key: (count([*key, str(2 * COUNT_N)]) - count([*key, str(COUNT_N)])) / COUNT_N for key in count_keys()}
+def count_defines(key):
+    """The -D options that build tests/mcu/instruction_count.cpp for one (op, shape, backend)."""
+    op, shape, backend = key
+    return [f"-DCOUNT_TRAIN={int(op == 'train')}", f"-DCOUNT_SHAPE={shape.replace('-', '')}",
+            f"-DCOUNT_SIMD={int(backend == 'simd')}"]
+
+
+def per_call(name, compile_cmd, qemu):
+    """Instructions per call of every case: one program per case (compile_cmd(defines, exe)), each
+    run for COUNT_N and 2 COUNT_N calls under qemu, the difference divided by COUNT_N."""
+    out = ROOT / "build" / "footprint"
+    out.mkdir(parents=True, exist_ok=True)
+    counts = {}
+    for key in count_keys():
+        exe = out / f"instruction_count_{name}_{'_'.join(key)}"
+        run(compile_cmd(count_defines(key), exe))
+        n, n2 = (qemu_instructions(qemu, exe, [str(k)]) for k in (COUNT_N, 2 * COUNT_N))
+        counts[key] = (n2 - n) / COUNT_N
+    return counts
 
 
 def count_host():
@@ -120,28 +137,25 @@ def count_host():
     qemu-x86_64 (-cpu max: qemu 7.2 translates AVX2 and FMA). Not valgrind: 3.19 cannot decode the
     register-to-register VEX vmovq (c5 79 d6) that g++ 12 and, since the kernels are forced inline,
     clang++ 14 emit for the SIMD kernels (SIGILL under callgrind), and it has no AVX-512 at all."""
-    out = ROOT / "build" / "footprint"
-    out.mkdir(parents=True, exist_ok=True)
-    exe = out / "instruction_count_x86-64-v3"
     print("== [host] instruction counts under qemu-x86_64", flush=True)
-    run(["clang++", "-std=c++20", "-O3", "-DNDEBUG", "-march=x86-64-v3", "-Iinclude", "-o", str(exe),
-         "tests/mcu/instruction_count.cpp"])
-    return per_call(lambda args: qemu_instructions(["qemu-x86_64-static", "-cpu", "max"], exe, args))
+    return per_call("x86-64-v3", lambda defines, exe: ["clang++", "-std=c++20", "-O3", "-DNDEBUG", "-march=x86-64-v3",
+                                                       *defines, "-Iinclude", "-o", str(exe),
+                                                       "tests/mcu/instruction_count.cpp"],
+                    ["qemu-x86_64-static", "-cpu", "max"])
 
 
 def count_aarch64():
     """Instructions per call on aarch64 under qemu-aarch64 (valgrind cannot run an aarch64 program
     on this x86-64 host)."""
-    out = ROOT / "build" / "footprint"
-    headers = out / "cross_headers"
+    headers = ROOT / "build" / "footprint" / "cross_headers"
     headers.mkdir(parents=True, exist_ok=True)
     if not (headers / "xsimd").exists():
         (headers / "xsimd").symlink_to("/usr/include/xsimd")  # never the whole host /usr/include
-    exe = out / "instruction_count_aarch64"
     print("== [aarch64] instruction counts under qemu-aarch64", flush=True)
-    run(["aarch64-linux-gnu-g++", "-std=gnu++20", "-O3", "-DNDEBUG", "-static", f"-I{headers}", "-Iinclude",
-         "-o", str(exe), "tests/mcu/instruction_count.cpp"])
-    return per_call(lambda args: qemu_instructions(["qemu-aarch64-static"], exe, args))
+    return per_call("aarch64", lambda defines, exe: ["aarch64-linux-gnu-g++", "-std=gnu++20", "-O3", "-DNDEBUG", "-static",
+                                                     *defines, f"-I{headers}", "-Iinclude", "-o", str(exe),
+                                                     "tests/mcu/instruction_count.cpp"],
+                    ["qemu-aarch64-static"])
 
 
 def count_keys():
@@ -228,8 +242,10 @@ Issue 4's targets:
 ## Instructions per call
 
 Instructions per `forward` and per `train_step` (float; `train_step` includes its forward pass),
-from runs of {COUNT_N:,} and {2 * COUNT_N:,} calls whose difference is divided by {COUNT_N:,}
-(`tests/mcu/instruction_count.cpp`). x86-64: clang++ 14 `-O3 -march=x86-64-v3` (AVX2 + FMA, as the
+from runs of {COUNT_N:,} and {2 * COUNT_N:,} calls whose difference is divided by {COUNT_N:,}, in
+a loop that reloads one input from volatile memory. Each row is a program of its own
+(`tests/mcu/instruction_count.cpp`, the case chosen when it is compiled), so that the compiler's
+inlining choices for one row cannot move with another row's code. x86-64: clang++ 14 `-O3 -march=x86-64-v3` (AVX2 + FMA, as the
 `clang` preset), counted by qemu-x86_64 (`-cpu max`) translating one instruction per block and
 tracing each block it runs (`-singlestep -d exec,nochain`), repeatable to the instruction; valgrind
 3.19, used before, cannot decode a register-to-register VEX `vmovq` that g++ 12 and clang++ 14 now

@@ -370,11 +370,13 @@ FIXNET_ALWAYS_INLINE void dense_forward_rows(Layer& l, const std::array<typename
     // takes the 8 rows' FMAs in input order (the same chain, the same bits) and is stored once,
     // instead of once per row, so that the stores are mostly the stepped weights'. Measured (AVX2,
     // Zen 3, A/B of bench builds, 4 rounds of 5 repetitions, min and median ns): train_step
-    // 128-128-128 4040 / 5320 -> 3656 / 4043, 784-128-10 11618 / 13577 -> 9850 / 10742 (G = 2 and 4
-    // between the two). Without a step, reading the layer from L2 is the limit, and the best G
-    // depends on the layer's size: 4 rows for layers of up to 64 KB (128-128-128 forward 1843 /
-    // 2086 -> 1669 / 1890, its train_step level), one row for larger ones (784-128-10 forward
-    // 5436 / 6427 with 1, 6124 / 6992 with 4, 6302 / 7437 with 8; 128-128-128 1968 / 2182 with 8).
+    // 128-128-128 4040 / 5320 -> 3656 / 4043 (G = 2 and 4 between the two), an hour later 5216 /
+    // 5462 -> 4530 / 5064; 784-128-10 11618 / 13577 -> 9850 / 10742, but level an hour later
+    // (11860 / 13584 -> 11760 / 13350). Without a step, reading the layer from L2 is the limit,
+    // and the best G depends on the layer's size: 4 rows for layers of up to 64 KB (128-128-128
+    // forward 1843 / 2086 -> 1669 / 1890, its train_step level), one row for larger ones
+    // (784-128-10 forward 5436 / 6427 with 1, 6124 / 6992 with 4, 6302 / 7437 with 8; 128-128-128
+    // 1968 / 2182 with 8).
     auto rows = [&]<std::size_t G>(std::size_t i0, std::integral_constant<std::size_t, G>) {
         std::array<B, G> xi;
         [[maybe_unused]] std::array<B, G> sx;
